@@ -1,0 +1,169 @@
+"""policykg: a knowledge graph of Chinese education work plans.
+
+The CLI parses options, calls one library function per command and prints.
+Library imports happen inside the commands so that `policykg --help` starts
+at once (spaCy is not imported until a command needs it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="policykg",
+    help="Build a knowledge graph from Chinese education work plans (教育工作要点) and query it.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold passwords
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the library's user-fixable errors and Ctrl-C into one line and an exit code."""
+    from graph.errors import PolicyKGError
+
+    try:
+        yield
+    except PolicyKGError as e:
+        err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+        raise typer.Exit(e.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; outputs written before are unchanged", highlight=False)
+        raise typer.Exit(130) from None
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+PathsArg = Annotated[list[Path], typer.Argument(help="Plan files (.txt) or folders of them.", show_default=False)]
+PatternsOpt = Annotated[
+    Path | None,
+    typer.Option("--patterns", help="Extra entity patterns: a JSONL file in spaCy's EntityRuler format."),
+]
+
+
+@app.command()
+def build(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
+    patterns: PatternsOpt = None,
+) -> None:
+    """Extract plans and write graph.json, extraction.jsonl and graph.html into --out."""
+    from rich.progress import Progress
+
+    from extract.build import build as run_build
+
+    with user_errors(), Progress(console=err, transient=True) as progress:
+        task = progress.add_task("extracting", total=None)
+
+        def on_file(path: Path, i: int, total: int) -> None:
+            progress.update(task, total=total, completed=i, description=f"extracting {path.name}")
+
+        result = run_build(paths, out, patterns=patterns, on_file=on_file)
+        progress.update(task, completed=progress.tasks[0].total or 0)
+    for w in result.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    _print_summary(result.summary)
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    for name, path in result.files.items():
+        table.add_row(name, str(path))
+    console.print(table)
+    console.print(f"Open the graph page: [bold]{result.files['html']}[/]", highlight=False)
+
+
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="jsonl: one document per line.")] = (
+        ExtractFormat.jsonl
+    ),
+    patterns: PatternsOpt = None,
+) -> None:
+    """Print the extraction of each plan: points, entities, relations, targets."""
+    from extract.pipeline import extract_paths
+    from graph.files import atomic_write
+
+    def lines() -> Iterator[str]:
+        for ex in extract_paths(paths, patterns=patterns):
+            for w in ex.warnings:
+                err.print(f"[yellow]warning:[/] {w}", highlight=False)
+            indent = 2 if format is ExtractFormat.json else None
+            yield json.dumps(ex.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+
+    with user_errors():
+        if output is None:
+            for line in lines():
+                sys.stdout.write(line)
+        else:
+            with atomic_write(output) as fh:
+                for line in lines():
+                    fh.write(line)
+            err.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
+def stats(
+    graph: Annotated[Path, typer.Argument(help="An output folder of `build`, or its graph.json.")] = Path("out"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Summarise a built graph: documents, points, entities and relations by type."""
+    from graph.build import summarize
+    from graph.files import read_graph_json
+
+    with user_errors():
+        summary = summarize(read_graph_json(graph))
+    if as_json:
+        console.print_json(data=summary)
+    else:
+        _print_summary(summary)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    head = Table(title="policykg graph", show_header=False, title_justify="left")
+    for key in ("documents", "sections", "points", "targets", "nodes", "edges"):
+        head.add_row(key, str(summary[key]))
+    console.print(head)
+    both = Table(show_header=True, header_style="bold")
+    both.add_column("entity type")
+    both.add_column("count", justify="right")
+    both.add_column("relation type")
+    both.add_column("count", justify="right")
+    ents = list(summary["entities"].items())
+    rels = list(summary["relations"].items())
+    for i in range(max(len(ents), len(rels))):
+        e = ents[i] if i < len(ents) else ("", "")
+        r = rels[i] if i < len(rels) else ("", "")
+        both.add_row(e[0], str(e[1]), r[0], str(r[1]))
+    console.print(both)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

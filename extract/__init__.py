@@ -1,0 +1,1 @@
+"""policykg extraction: reading, structure, entities, relations, targets."""

@@ -1,0 +1,92 @@
+"""The main job: plans in, graph files out.
+
+This is the one call behind `policykg build`: read and extract every plan
+as a stream, add each document to the graph as it arrives, and write the
+extraction JSONL, graph.json and the graph page, each atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from extract.pipeline import build_nlp, extract_document
+from extract.read import iter_input_files, read_document
+from graph.build import add_extraction, summarize
+from graph.files import atomic_write, ensure_dir, write_graph_json
+from graph.pages import write_graph_page
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    graph: nx.MultiDiGraph
+    files: dict[str, Path]
+    summary: dict[str, object]
+    warnings: list[str] = field(default_factory=list)
+    skipped_duplicates: int = 0
+
+
+def build(
+    paths: Iterable[Path | str],
+    out_dir: Path,
+    *,
+    patterns: Path | None = None,
+    on_file: Callable[[Path, int, int], None] | None = None,
+) -> BuildResult:
+    """Extract every plan under `paths` and write the graph files into `out_dir`.
+
+    Args:
+        on_file: called as (path, index, total) before each file, for progress bars.
+
+    Raises:
+        PolicyKGError: bad input or an unwritable output; nothing already in
+            `out_dir` is replaced unless the whole build succeeds.
+    """
+    files = list(iter_input_files(paths))
+    ensure_dir(out_dir)
+    nlp = build_nlp(patterns=patterns)
+    G = nx.MultiDiGraph()
+    warnings: list[str] = []
+    seen: set[str] = set()
+    duplicates = 0
+    jsonl = out_dir / "extraction.jsonl"
+    with atomic_write(jsonl) as fh:
+        for i, path in enumerate(files):
+            if on_file is not None:
+                on_file(path, i, len(files))
+            raw = read_document(path)
+            if raw.sha256 in seen:
+                duplicates += 1
+                warnings.append(f"{path}: same content as an earlier file; read once")
+                continue
+            seen.add(raw.sha256)
+            ex = extract_document(raw, nlp)
+            warnings.extend(ex.warnings)
+            fh.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+            add_extraction(G, ex)
+    graph_json = out_dir / "graph.json"
+    write_graph_json(G, graph_json)
+    html = write_graph_page(G, out_dir / "graph.html", title=_title(G))
+    for w in warnings:
+        log.warning("%s", w)
+    return BuildResult(
+        graph=G,
+        files={"extraction": jsonl, "graph": graph_json, "html": html},
+        summary=summarize(G),
+        warnings=warnings,
+        skipped_duplicates=duplicates,
+    )
+
+
+def _title(G: nx.MultiDiGraph) -> str:
+    docs = [d for _, d in G.nodes(data=True) if d.get("kind") == "Document"]
+    if len(docs) == 1:
+        return f"policykg · {docs[0].get('label')}"
+    return f"policykg · {len(docs)} documents"

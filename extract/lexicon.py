@@ -1,0 +1,143 @@
+"""Lexicons of things that exist beyond any one plan, matched in one pass.
+
+National programmes (国培计划), ministries (教育部), universities with their
+abbreviations (杭师大 → 杭州师范大学), platforms, events, laws and a gazetteer
+of places. The files live in `extract/lexicons/` in spaCy's EntityRuler
+phrase format (`{"label", "pattern", "id"}`; `id` is the canonical name),
+plus `places.tsv`. One Aho-Corasick automaton finds all of them in a text
+in a single pass, whatever the lexicon size.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.textview import TextView, add_candidate
+from graph.errors import InputError
+
+log = logging.getLogger(__name__)
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+
+
+@dataclass(frozen=True)
+class LexEntry:
+    label: str
+    name: str  # canonical
+    surface: str
+
+
+class Lexicon:
+    """Surface form → canonical entity, with a one-pass matcher over any text."""
+
+    def __init__(self, entries: Iterable[LexEntry]) -> None:
+        self._by_surface: dict[str, LexEntry] = {}
+        for entry in entries:
+            # First writer wins: files are read in a fixed order, and a
+            # surface that two files claim keeps its more specific type.
+            self._by_surface.setdefault(entry.surface, entry)
+        self._automaton = ahocorasick.Automaton()
+        for surface, entry in self._by_surface.items():
+            self._automaton.add_word(surface, entry)
+        if self._by_surface:
+            self._automaton.make_automaton()
+        self.places = {e.surface: e for e in self._by_surface.values() if e.label == "Place"}
+
+    def __len__(self) -> int:
+        return len(self._by_surface)
+
+    def get(self, surface: str) -> LexEntry | None:
+        return self._by_surface.get(surface)
+
+    def find(self, text: str) -> Iterator[tuple[int, int, LexEntry]]:
+        """All occurrences, overlapping ones included; the resolver picks."""
+        if not self._by_surface:
+            return
+        for end, entry in self._automaton.iter(text):
+            yield end + 1 - len(entry.surface), end + 1, entry
+
+    def place_at(self, text: str, start: int) -> int:
+        """Length of the longest place name starting at `start` in text (0 if none)."""
+        best = 0
+        for n in range(2, min(12, len(text) - start) + 1):
+            if text[start : start + n] in self.places:
+                best = n
+        return best
+
+
+def _read_jsonl(path: Path) -> Iterator[LexEntry]:
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                obj = json.loads(line)
+                pattern = obj["pattern"]
+                label = obj["label"]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise InputError(
+                    f"{path}:{lineno}: not a pattern line ({e}); "
+                    'each line must be {"label": "...", "pattern": "...", "id": "..."}'
+                ) from e
+            if not isinstance(pattern, str) or len(pattern) < 2:
+                continue  # token patterns are for the span ruler, not the lexicon
+            yield LexEntry(label=label, name=obj.get("id") or pattern, surface=pattern)
+
+
+def _read_places(path: Path) -> Iterator[LexEntry]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if not row or row[0].startswith("#") or row[0] == "name":
+                continue
+            name = row[0].strip()
+            short = row[1].strip() if len(row) > 1 else ""
+            if len(name) >= 2:
+                yield LexEntry("Place", name, name)
+            if len(short) >= 2:
+                yield LexEntry("Place", name, short)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Read every lexicon file in `directory` (JSONL in name order, then places)."""
+    entries: list[LexEntry] = []
+    if directory.is_dir():
+        for path in sorted(directory.glob("*.jsonl")):
+            entries.extend(_read_jsonl(path))
+        places = directory / "places.tsv"
+        if places.exists():
+            entries.extend(_read_places(places))
+    lexicon = Lexicon(entries)
+    log.debug("lexicon: %d surface forms from %s", len(lexicon), directory)
+    return lexicon
+
+
+class LexiconMatcher:
+    """spaCy component: every lexicon hit becomes a candidate span."""
+
+    def __init__(self, nlp: Language, name: str, lexicon_dir: str | None) -> None:
+        self.name = name
+        self.lexicon = load_lexicon(Path(lexicon_dir) if lexicon_dir else LEXICON_DIR)
+
+    def __call__(self, doc: Doc) -> Doc:
+        view = TextView.of(doc)
+        for start, end, entry in self.lexicon.find(view.text):
+            source = "place" if entry.label == "Place" else "lexicon"
+            add_candidate(doc, view, start, end, entry.label, entry.name, source)
+        return doc
+
+
+@Language.factory("policykg_lexicon", default_config={"lexicon_dir": None})
+def make_lexicon_matcher(nlp: Language, name: str, lexicon_dir: str | None) -> LexiconMatcher:
+    return LexiconMatcher(nlp, name, lexicon_dir)

@@ -1,0 +1,202 @@
+"""The extraction pipeline: a spaCy `Language` of rule components, run per text unit.
+
+A plan is read (read.py), cut into units (structure.py: the opening
+paragraph, each section's own text, each numbered point), and every unit
+goes through one spaCy pipeline: a char tokenizer (no model, no download),
+then the lexicon, the entity rules, user patterns (a span ruler), the
+resolver, relations and targets. Units are small and independent, which
+keeps offsets local and lets documents stream.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Importing the modules registers their factories with spaCy.
+from extract import entities as _entities  # noqa: F401
+from extract import lexicon as _lexicon  # noqa: F401
+from extract import relations as _relations  # noqa: F401
+from extract import targets as _targets  # noqa: F401
+from extract.normalize import normalize_name
+from extract.read import RawDocument, iter_input_files, read_document
+from extract.structure import parse_structure
+from graph.errors import InputError
+from graph.model import (
+    DocumentMeta,
+    Entity,
+    EntityKey,
+    Extraction,
+    Mention,
+    Relation,
+    Target,
+)
+
+log = logging.getLogger(__name__)
+
+
+def build_nlp(*, patterns: Path | str | None = None, lexicon_dir: Path | str | None = None) -> Language:
+    """The policykg pipeline on a blank Chinese spaCy (char segmenter, nothing to download).
+
+    Args:
+        patterns: a JSONL file of extra patterns in spaCy's EntityRuler format
+            (``{"label": "Program", "pattern": "春晖计划", "id": "春晖计划"}``).
+        lexicon_dir: a folder of lexicon files replacing the shipped ones.
+    """
+    nlp = spacy.blank("zh")
+    lexicon_cfg = {"lexicon_dir": str(lexicon_dir) if lexicon_dir else None}
+    nlp.add_pipe("policykg_lexicon", config=lexicon_cfg)
+    nlp.add_pipe("policykg_entity_rules", config=lexicon_cfg)
+    if patterns is not None:
+        ruler = nlp.add_pipe(
+            "span_ruler", name="user_patterns", config={"spans_key": "user", "phrase_matcher_attr": "ORTH"}
+        )
+        ruler.add_patterns(read_patterns(Path(patterns)))  # type: ignore[attr-defined]
+    nlp.add_pipe("policykg_entity_resolver")
+    nlp.add_pipe("policykg_relations")
+    nlp.add_pipe("policykg_targets")
+    return nlp
+
+
+def read_patterns(path: Path) -> list[dict[str, object]]:
+    """User patterns, checked line by line so a bad line names itself.
+
+    Raises:
+        InputError: the file is missing or a line is not a pattern.
+    """
+    from graph.model import ENTITY_TYPES
+
+    if not path.is_file():
+        raise InputError(f"{path}: patterns file not found; pass a JSONL file of EntityRuler patterns")
+    out = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(
+                f"{path}:{lineno}: not valid JSON ({e.msg}); "
+                'write one pattern per line like {"label": "Program", "pattern": "春晖计划"}'
+            ) from e
+        if not isinstance(obj, dict) or "label" not in obj or "pattern" not in obj:
+            raise InputError(
+                f'{path}:{lineno}: a pattern needs "label" and "pattern"; '
+                'write it like {"label": "Program", "pattern": "春晖计划"}'
+            )
+        if obj["label"] not in ENTITY_TYPES:
+            raise InputError(
+                f"{path}:{lineno}: unknown label {obj['label']!r}; use one of {', '.join(ENTITY_TYPES)}"
+            )
+        out.append(obj)
+    return out
+
+
+def _units(structure) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(unit id, text) for everything that can mention entities."""
+    if structure.preamble.strip():
+        yield structure.document.id, structure.preamble
+    for section in structure.sections:
+        if section.text.strip():
+            yield section.id, section.text
+    for point in structure.points:
+        yield point.id, point.text
+
+
+def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
+    """Run structure and the pipeline over one read document."""
+    structure = parse_structure(raw.text, source=raw.path.name, sha256=raw.sha256, encoding=raw.encoding)
+    # Issuer and addressees are entities too: write them in the same normal form.
+    meta: DocumentMeta = replace(
+        structure.document,
+        issuer=normalize_name(structure.document.issuer) if structure.document.issuer else None,
+        addressees=tuple(normalize_name(a) for a in structure.document.addressees),
+    )
+    issuer = EntityKey("Agency", meta.issuer) if meta.issuer else None
+
+    mentions: dict[EntityKey, list[Mention]] = defaultdict(list)
+    aliases: dict[EntityKey, set[str]] = defaultdict(set)
+    relations: list[Relation] = []
+    targets: list[Target] = []
+    if issuer is not None:
+        mentions.setdefault(issuer, [])
+    for addressee in meta.addressees:
+        mentions.setdefault(EntityKey("Agency", addressee), [])
+
+    units = list(_units(structure))
+    docs = nlp.pipe(
+        (_with_context(nlp, text, unit_id, issuer) for unit_id, text in units),
+    )
+    for (unit_id, _text), doc in zip(units, docs, strict=True):
+        for ent in doc.ents:
+            key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(ent.text))
+            if not key.name:
+                continue
+            mentions[key].append(Mention(unit_id, ent.start_char, ent.end_char, ent.text))
+            surface = normalize_name(ent.text)
+            if surface != key.name:
+                aliases[key].add(surface)
+        relations.extend(doc.user_data.get("policykg_relations", ()))
+        targets.extend(doc.user_data.get("policykg_targets", ()))
+
+    entities = tuple(
+        Entity(type=k.type, name=k.name, aliases=tuple(sorted(aliases[k])), mentions=tuple(ms))
+        for k, ms in mentions.items()
+    )
+    return Extraction(
+        document=meta,
+        sections=tuple(structure.sections),
+        points=tuple(structure.points),
+        entities=entities,
+        relations=tuple(_dedupe_relations(relations)),
+        targets=tuple(targets),
+        preamble=structure.preamble,
+        warnings=tuple(structure.warnings),
+    )
+
+
+def _with_context(nlp: Language, text: str, unit_id: str, issuer: EntityKey | None) -> Doc:
+    doc = nlp.make_doc(text)
+    doc.user_data["policykg_unit"] = unit_id
+    doc.user_data["policykg_issuer"] = issuer
+    return doc
+
+
+def _dedupe_relations(relations: Iterable[Relation]) -> Iterator[Relation]:
+    """One relation per (type, head, tail, unit, sentence): evidence kept, repeats dropped."""
+    seen: set[tuple[str, EntityKey, EntityKey, str | None, str]] = set()
+    for r in relations:
+        key = (r.type, r.head, r.tail, r.evidence.point, r.evidence.sentence)
+        if key not in seen and r.head != r.tail:
+            seen.add(key)
+            yield r
+
+
+def extract_paths(
+    paths: Iterable[Path | str], *, nlp: Language | None = None, patterns: Path | None = None
+) -> Iterator[Extraction]:
+    """Read and extract every plan under `paths`, one document at a time.
+
+    Documents stream: each is read, extracted and yielded before the next is
+    read. A file whose bytes equal an earlier one (same sha256) is skipped.
+    """
+    nlp = nlp or build_nlp(patterns=patterns)
+    seen: set[str] = set()
+    for path in iter_input_files(paths):
+        raw = read_document(path)
+        if raw.sha256 in seen:
+            log.warning("%s: same content as an earlier file; skipped", path)
+            continue
+        seen.add(raw.sha256)
+        yield extract_document(raw, nlp)
+
+
+__all__ = ["build_nlp", "extract_document", "extract_paths"]

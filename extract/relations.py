@@ -1,0 +1,214 @@
+"""Relations read from trigger words within a clause, each with its evidence.
+
+Plans are written as imperatives with no subject (实施X工程, 联合Y开展…):
+the subject is then the document's issuing agency. A written subject is an
+agency or institution opening the clause (白城职业技术学院…为牵头学校). The
+triggers and the types each one admits live in
+`extract/patterns/relation_triggers.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extract.textview import CANDIDATES
+from graph.model import EntityKey, Evidence, Relation
+
+PATTERN_FILE = Path(__file__).with_name("patterns") / "relation_triggers.jsonl"
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_CLAUSE_BREAK = re.compile(r"[，,：:]")
+SUBJECT_TYPES = ("Agency", "Institution")
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    type: str
+    trigger: str
+    tail: tuple[str, ...]
+    head_before: bool = False
+    closer: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=2)
+def load_triggers(path: Path = PATTERN_FILE) -> tuple[dict[str, list[TriggerRule]], re.Pattern[str]]:
+    rules: dict[str, list[TriggerRule]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            rule = TriggerRule(
+                type=obj["type"],
+                trigger=obj["trigger"],
+                tail=tuple(obj["tail"]),
+                head_before=bool(obj.get("head_before")),
+                closer=tuple(obj.get("closer", ())),
+            )
+            rules.setdefault(rule.trigger, []).append(rule)
+    ordered = sorted(rules, key=len, reverse=True)
+    return rules, re.compile("|".join(map(re.escape, ordered)))
+
+
+def _key(span: Span) -> EntityKey:
+    return EntityKey(span.label_, span.kb_id_)
+
+
+class RelationReader:
+    """spaCy component: relations of one text unit into ``doc.user_data``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.rules, self.trigger_re = load_triggers()
+
+    def __call__(self, doc: Doc) -> Doc:
+        unit = doc.user_data.get("policykg_unit")
+        issuer: EntityKey | None = doc.user_data.get("policykg_issuer")
+        out: list[Relation] = []
+        text = doc.text
+        ents = list(doc.ents)
+        for sm in _SENTENCE.finditer(text):
+            s_start, s_end = sm.start(), sm.end()
+            sentence = sm.group().strip()
+            in_sentence = [e for e in ents if e.start_char >= s_start and e.end_char <= s_end]
+            if not in_sentence:
+                continue
+            clauses = _clauses(text, s_start, s_end)
+            triggers = [m for m in self.trigger_re.finditer(text, s_start, s_end)
+                        if not any(e.start_char < m.end() and m.start() < e.end_char for e in in_sentence)]
+            for i, m in enumerate(triggers):
+                c_start, c_end = next(((a, b) for a, b in clauses if a <= m.start() < b), (s_start, s_end))
+                next_trigger = next((t.start() for t in triggers[i + 1 :] if t.start() < c_end), c_end)
+                evidence = Evidence(unit, sentence, m.group(), m.start(), m.end())
+                for rule in self.rules[m.group()]:
+                    out.extend(
+                        self._apply(rule, m, in_sentence, (c_start, c_end), next_trigger, s_end, issuer, evidence, text)
+                    )
+            out.extend(_part_of_enumerations(text, in_sentence, unit, sentence))
+        out.extend(_located_in(doc, unit))
+        doc.user_data["policykg_relations"] = out
+        return doc
+
+    def _apply(self, rule: TriggerRule, m: re.Match[str], ents: list[Span], clause: tuple[int, int],
+               next_trigger: int, s_end: int, issuer: EntityKey | None, evidence: Evidence,
+               text: str) -> list[Relation]:
+        c_start, c_end = clause
+        before = [e for e in ents if c_start <= e.start_char and e.end_char <= m.start()]
+        after = [e for e in ents if m.end() <= e.start_char < next_trigger]
+        subject = _subject(before, c_start, text)
+        head = _key(subject) if subject is not None else issuer
+        out: list[Relation] = []
+        if rule.type in ("IMPLEMENTS", "ORGANIZES"):
+            if head is None:
+                return out
+            for e in after:
+                if e.label_ in rule.tail:
+                    out.append(Relation(rule.type, head, _key(e), evidence))
+        elif rule.type == "PARTNERS_WITH":
+            if rule.closer:
+                close = min((text.find(w, m.end(), c_end) for w in rule.closer if text.find(w, m.end(), c_end) >= 0),
+                            default=-1)
+                if close < 0:
+                    return out
+                partners = [e for e in ents if m.end() <= e.start_char and e.end_char <= close
+                            and e.label_ in rule.tail]
+            else:
+                partners = [e for e in after if e.label_ in rule.tail and e.start_char - m.end() <= 12]
+            if head is None:
+                return out
+            for e in partners:
+                out.append(Relation(rule.type, head, _key(e), evidence))
+        elif rule.type in ("LEADS", "PART_OF"):
+            heads = [e for e in before if e.label_ in SUBJECT_TYPES + ("Program",)]
+            tails = [e for e in ents if e.start_char >= m.end() and e.label_ in rule.tail]
+            if not heads or not tails:
+                return out
+            if rule.type == "LEADS":
+                for h in heads:
+                    if h.label_ in SUBJECT_TYPES:
+                        out.append(Relation("LEADS", _key(h), _key(tails[0]), evidence))
+            else:  # X包括A、B → A PART_OF X
+                parent = heads[-1]
+                for t in tails:
+                    out.append(Relation("PART_OF", _key(t), _key(parent), evidence))
+        elif rule.type == "BASED_ON":
+            # 以X为依托…建Y / 依托X…建Y: Y BASED_ON X
+            if text[max(c_start, m.start() - 1) : m.start()] == "为":
+                bases = [e for e in before if e.label_ in rule.tail]
+                rest = [e for e in ents if e.start_char >= c_end]
+            else:
+                bases = [e for e in after if e.label_ in rule.tail][:1]
+                rest = [e for e in ents if e.start_char >= (bases[0].end_char if bases else c_end)]
+            dependents = [e for e in rest if e.label_ in ("Program", "Institution", "Platform", "Event")]
+            for b in bases:
+                if dependents:
+                    out.append(Relation("BASED_ON", _key(dependents[0]), _key(b), evidence))
+        return out
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return out
+
+
+def _subject(before: list[Span], c_start: int, text: str) -> Span | None:
+    """A written subject: an agency or institution opening the clause (由X / X…)."""
+    for e in before:
+        lead = text[c_start : e.start_char].strip()
+        if e.label_ in SUBJECT_TYPES and lead in ("", "由", "请", "各"):
+            return e
+    return None
+
+
+_ENUM_PARENT = re.compile(r"^\s*[”\"」]?\s*等")
+
+
+def _part_of_enumerations(text: str, ents: list[Span], unit: str | None, sentence: str) -> list[Relation]:
+    """“A”“B”等五大工程: when the collective name is itself an entity, A and B are its parts."""
+    out: list[Relation] = []
+    for i, e in enumerate(ents):
+        if i + 1 >= len(ents):
+            break
+        nxt = ents[i + 1]
+        gap = text[e.end_char : nxt.start_char]
+        if _ENUM_PARENT.match(gap) and len(gap) <= 10:
+            members = [e]
+            k = i - 1
+            while k >= 0 and re.fullmatch(r"[”\"」]?[、，,和及与]?[“\"「]?", text[ents[k].end_char : ents[k + 1].start_char]):
+                members.insert(0, ents[k])
+                k -= 1
+            for member in members:
+                out.append(Relation("PART_OF", _key(member), _key(nxt),
+                                    Evidence(unit, sentence, "等", e.end_char, nxt.start_char)))
+    return out
+
+
+def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
+    """Institutions and zones whose names carry their place: 白城职业技术学院 → 白城市."""
+    if CANDIDATES not in doc.spans:
+        return []
+    places = [s for s in doc.spans[CANDIDATES] if s.label_ == "Place"]
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("Institution", "Place"):
+            continue
+        for p in places:
+            if ent.start_char <= p.start_char and p.end_char <= ent.end_char and p.kb_id_ != ent.kb_id_:
+                sentence = ent.sent.text if doc.has_annotation("SENT_START") else ent.text
+                out.append(Relation("LOCATED_IN", _key(ent), EntityKey("Place", p.kb_id_),
+                                    Evidence(unit, sentence, p.text, p.start_char, p.end_char)))
+                break
+    return out
+
+
+@Language.factory("policykg_relations")
+def make_relation_reader(nlp: Language, name: str) -> RelationReader:
+    return RelationReader(nlp, name)

@@ -1,0 +1,1 @@
+"""policykg graph layer: records, the networkx graph, JSON, stores and pages."""

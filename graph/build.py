@@ -1,0 +1,140 @@
+"""One networkx graph from any number of extractions.
+
+Entities from different documents merge on (type, name): the same
+programme in two plans is one node with two documents' points mentioning
+it. Structure (document → sections → points), mentions, targets and
+relations with their evidence all become nodes and edges; ``CO_OCCURS`` is
+derived from entities sharing a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+
+import networkx as nx
+
+from graph.model import EntityKey, Extraction
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+
+
+def entity_id(key: EntityKey) -> str:
+    """Node id of an entity; readable in graph.json and stable across runs.
+
+    >>> entity_id(EntityKey("Program", "国培计划"))
+    'Program:国培计划'
+    """
+    return f"{key.type}:{key.name}"
+
+
+def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
+    """Add one document's extraction to the graph, merging shared entities."""
+    doc = ex.document
+    G.add_node(
+        doc.id,
+        kind="Document",
+        label=doc.plan_title or doc.title or doc.source,
+        title=doc.title,
+        plan_title=doc.plan_title,
+        issuer=doc.issuer,
+        doc_number=doc.doc_number,
+        issued_date=doc.issued_date,
+        published_date=doc.published_date,
+        source=doc.source,
+        sha256=doc.sha256,
+        addressees=list(doc.addressees),
+    )
+    for s in ex.sections:
+        G.add_node(s.id, kind="Section", label=f"{s.ordinal} {s.title}", doc_id=s.doc_id, level=s.level,
+                   ordinal=s.ordinal, title=s.title, text=s.text)
+        G.add_edge(s.parent or doc.id, s.id, key="HAS_SECTION", type="HAS_SECTION")
+    for p in ex.points:
+        G.add_node(p.id, kind="Point", label=f"{p.number}. {p.title}", doc_id=p.doc_id, number=p.number,
+                   title=p.title, text=p.text)
+        G.add_edge(p.section or doc.id, p.id, key="HAS_POINT", type="HAS_POINT")
+
+    texts = {doc.id: ex.preamble, **{s.id: s.text for s in ex.sections}, **{p.id: p.text for p in ex.points}}
+    sentence_members: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for e in ex.entities:
+        nid = entity_id(e.key)
+        if nid in G:
+            node = G.nodes[nid]
+            node["aliases"] = sorted(set(node["aliases"]) | set(e.aliases))
+            node["mention_count"] += len(e.mentions)
+        else:
+            G.add_node(nid, kind="Entity", type=e.type, name=e.name, label=e.name, aliases=sorted(e.aliases),
+                       mention_count=len(e.mentions))
+        per_unit = Counter(m.point for m in e.mentions if m.point)
+        for unit, count in per_unit.items():
+            spans = [[m.start, m.end] for m in e.mentions if m.point == unit]
+            G.add_edge(unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans)
+        for m in e.mentions:
+            if m.point in texts:
+                sentence_members[(m.point, _sentence_index(texts[m.point], m.start))].add(nid)
+    # Extraction wrote issuer and addressees in the entities' normal form.
+    if doc.issuer and G.has_node(entity_id(EntityKey("Agency", doc.issuer))):
+        G.add_edge(entity_id(EntityKey("Agency", doc.issuer)), doc.id, key="ISSUED", type="ISSUED")
+    for a in doc.addressees:
+        if G.has_node(entity_id(EntityKey("Agency", a))):
+            G.add_edge(doc.id, entity_id(EntityKey("Agency", a)), key="ADDRESSED_TO", type="ADDRESSED_TO")
+
+    for t in ex.targets:
+        G.add_node(t.id, kind="Target", label=t.text, doc_id=doc.id, text=t.text, value=t.value,
+                   value_max=t.value_max, unit=t.unit, qualifier=t.qualifier, point_id=t.point)
+        if t.point:
+            G.add_edge(t.point, t.id, key="SETS_TARGET", type="SETS_TARGET")
+        if t.about is not None and entity_id(t.about) in G:
+            G.add_edge(t.id, entity_id(t.about), key="FOR", type="FOR")
+
+    for r in ex.relations:
+        u, v = entity_id(r.head), entity_id(r.tail)
+        if u not in G or v not in G:
+            for key in (r.head, r.tail):
+                if entity_id(key) not in G:
+                    G.add_node(entity_id(key), kind="Entity", type=key.type, name=key.name, label=key.name,
+                               aliases=[], mention_count=0)
+        ev = r.evidence
+        G.add_edge(u, v, key=f"{r.type}|{ev.point}|{ev.start}", type=r.type, doc_id=doc.id, point_id=ev.point,
+                   sentence=ev.sentence, trigger=ev.trigger, start=ev.start, end=ev.end)
+
+    for members in sentence_members.values():
+        for a, b in combinations(sorted(members), 2):
+            if G.has_edge(a, b, key="CO_OCCURS"):
+                G.edges[a, b, "CO_OCCURS"]["weight"] += 1
+            else:
+                G.add_edge(a, b, key="CO_OCCURS", type="CO_OCCURS", weight=1)
+
+
+def _sentence_index(text: str, offset: int) -> int:
+    for i, m in enumerate(_SENTENCE.finditer(text)):
+        if m.start() <= offset < m.end():
+            return i
+    return -1
+
+
+def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
+    """The graph of all documents; extractions may be a stream."""
+    G = nx.MultiDiGraph()
+    for ex in extractions:
+        add_extraction(G, ex)
+    return G
+
+
+def summarize(G: nx.MultiDiGraph) -> dict[str, object]:
+    """Counts a user checks first: documents, points, entities and relations by type."""
+    kinds = Counter(d.get("kind") for _, d in G.nodes(data=True))
+    entity_types = Counter(d["type"] for _, d in G.nodes(data=True) if d.get("kind") == "Entity")
+    relation_types = Counter(d.get("type") for _, _, d in G.edges(data=True))
+    return {
+        "documents": kinds.get("Document", 0),
+        "sections": kinds.get("Section", 0),
+        "points": kinds.get("Point", 0),
+        "targets": kinds.get("Target", 0),
+        "entities": dict(sorted(entity_types.items())),
+        "relations": dict(sorted(relation_types.items())),
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+    }

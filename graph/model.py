@@ -1,0 +1,282 @@
+"""The records of ONTOLOGY.md, defined once.
+
+Every stage hands the next one of these frozen dataclasses; nothing
+downstream of extraction (graph building, JSON, stores, pages) reads text
+or rules, only these. Being frozen and hashable, duplicates across points
+and documents collapse with a set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class EntityType(str, Enum):
+    """The seven entity labels; also the Neo4j labels, so only these are ever used."""
+
+    AGENCY = "Agency"
+    INSTITUTION = "Institution"
+    PROGRAM = "Program"
+    POLICY = "Policy"
+    PLATFORM = "Platform"
+    EVENT = "Event"
+    PLACE = "Place"
+
+
+class RelationType(str, Enum):
+    """Semantic relations between entities, each read from a sentence with a trigger."""
+
+    LEADS = "LEADS"
+    PARTNERS_WITH = "PARTNERS_WITH"
+    BASED_ON = "BASED_ON"
+    IMPLEMENTS = "IMPLEMENTS"
+    ORGANIZES = "ORGANIZES"
+    PART_OF = "PART_OF"
+    LOCATED_IN = "LOCATED_IN"
+
+
+class StructureRel(str, Enum):
+    """Relations the graph derives from structure and co-occurrence, not from triggers."""
+
+    HAS_SECTION = "HAS_SECTION"
+    HAS_POINT = "HAS_POINT"
+    ISSUED = "ISSUED"
+    ADDRESSED_TO = "ADDRESSED_TO"
+    MENTIONS = "MENTIONS"
+    SETS_TARGET = "SETS_TARGET"
+    FOR = "FOR"
+    CO_OCCURS = "CO_OCCURS"
+
+
+ENTITY_TYPES: tuple[str, ...] = tuple(t.value for t in EntityType)
+RELATION_TYPES: tuple[str, ...] = tuple(t.value for t in RelationType)
+QUALIFIERS: tuple[str, ...] = ("至少", "以上", "左右", "力争", "exact")
+
+
+def content_id(text: str) -> str:
+    """Stable id from content, so re-reading the same plan gives the same ids.
+
+    >>> content_id("白城市2024年教育工作要点")
+    'd-8ab4bf2a0d8e'
+    """
+    return "d-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Header facts of one plan; `id` derives from the text so it survives renames."""
+
+    id: str
+    source: str
+    sha256: str
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    issued_date: str | None = None
+    published_date: str | None = None
+    plan_title: str | None = None
+    addressees: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    doc_id: str
+    level: int
+    ordinal: str
+    title: str
+    parent: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Point:
+    """A numbered point; `start` is its offset in the document's clean text."""
+
+    id: str
+    doc_id: str
+    number: int
+    title: str
+    text: str
+    section: str | None = None
+    start: int = 0
+
+
+@dataclass(frozen=True)
+class EntityKey:
+    """What makes two entities the same node: type plus normalised name."""
+
+    type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A surface occurrence; offsets index `Point.text` (or the preamble when point is None)."""
+
+    point: str | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+    @property
+    def key(self) -> EntityKey:
+        return EntityKey(self.type, self.name)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    point: str | None
+    sentence: str
+    trigger: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Relation:
+    type: str
+    head: EntityKey
+    tail: EntityKey
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Target:
+    """A quantified commitment such as 创建温馨校园14所."""
+
+    id: str
+    text: str
+    value: float
+    unit: str
+    qualifier: str = "exact"
+    value_max: float | None = None
+    point: str | None = None
+    start: int = 0
+    end: int = 0
+    about: EntityKey | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read out of one document: the unit every sink consumes."""
+
+    document: DocumentMeta
+    sections: tuple[Section, ...] = ()
+    points: tuple[Point, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    targets: tuple[Target, ...] = ()
+    preamble: str = ""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The extraction JSONL contract (issue 2); extend, don't break."""
+        doc = asdict(self.document)
+        doc["addressees"] = list(self.document.addressees)
+        return {
+            "document": doc,
+            "preamble": self.preamble,
+            "sections": [asdict(s) for s in self.sections],
+            "points": [
+                {
+                    "id": p.id,
+                    "number": p.number,
+                    "section": p.section,
+                    "title": p.title,
+                    "text": p.text,
+                    "start": p.start,
+                }
+                for p in self.points
+            ],
+            "entities": [
+                {
+                    "type": e.type,
+                    "name": e.name,
+                    "aliases": list(e.aliases),
+                    "mentions": [asdict(m) for m in e.mentions],
+                }
+                for e in self.entities
+            ],
+            "relations": [
+                {
+                    "type": r.type,
+                    "head": asdict(r.head),
+                    "tail": asdict(r.tail),
+                    "evidence": asdict(r.evidence),
+                }
+                for r in self.relations
+            ],
+            "targets": [
+                {
+                    "id": t.id,
+                    "text": t.text,
+                    "value": t.value,
+                    "value_max": t.value_max,
+                    "unit": t.unit,
+                    "qualifier": t.qualifier,
+                    "point": t.point,
+                    "start": t.start,
+                    "end": t.end,
+                    "about": asdict(t.about) if t.about else None,
+                }
+                for t in self.targets
+            ],
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Extraction:
+        """Inverse of :meth:`to_dict`, so sinks can run from a saved JSONL."""
+        d = dict(data["document"])
+        d["addressees"] = tuple(d.get("addressees") or ())
+        known = DocumentMeta.__dataclass_fields__
+        document = DocumentMeta(**{k: v for k, v in d.items() if k in known})
+
+        def key(obj: dict[str, Any]) -> EntityKey:
+            return EntityKey(obj["type"], obj["name"])
+
+        return cls(
+            document=document,
+            preamble=data.get("preamble", ""),
+            sections=tuple(Section(**s) for s in data.get("sections", [])),
+            points=tuple(
+                Point(doc_id=document.id, **{k: v for k, v in p.items()})
+                for p in data.get("points", [])
+            ),
+            entities=tuple(
+                Entity(
+                    type=e["type"],
+                    name=e["name"],
+                    aliases=tuple(e.get("aliases", [])),
+                    mentions=tuple(Mention(**m) for m in e.get("mentions", [])),
+                )
+                for e in data.get("entities", [])
+            ),
+            relations=tuple(
+                Relation(
+                    type=r["type"],
+                    head=key(r["head"]),
+                    tail=key(r["tail"]),
+                    evidence=Evidence(**r["evidence"]),
+                )
+                for r in data.get("relations", [])
+            ),
+            targets=tuple(
+                Target(**{**t, "about": key(t["about"]) if t.get("about") else None})
+                for t in data.get("targets", [])
+            ),
+            warnings=tuple(data.get("warnings", [])),
+        )
