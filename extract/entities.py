@@ -322,9 +322,9 @@ class EntityResolver:
         for key in ("user",):
             if key in doc.spans:
                 for span in doc.spans[key]:
+                    # the pattern's "id" is its canonical name
+                    span.kb_id_ = normalize_name(span.id_ or span.text)
                     span.id_ = "user"
-                    if not span.kb_id_:
-                        span.kb_id_ = normalize_name(span.text)
                     spans.append(span)
         trusted_ends = {
             (s.end_char, s.start_char) for s in spans if s.id_ in ("lexicon", "user", "title", "quote", "enum")

@@ -28,6 +28,7 @@ from graph.errors import InputError
 log = logging.getLogger(__name__)
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
+_FUNCTION_CHARS = frozenset("和与及的在为是有了而或之以于对把被从向")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,9 @@ def _read_places(path: Path) -> Iterator[LexEntry]:
             short = row[1].strip() if len(row) > 1 else ""
             if len(name) >= 2:
                 yield LexEntry("Place", name, name)
-            if len(short) >= 2:
+            # A short form with a function character (和政, 兴和) reads as
+            # ordinary words in running text (…和政治…); only full names count.
+            if len(short) >= 2 and not any(ch in _FUNCTION_CHARS for ch in short):
                 yield LexEntry("Place", name, short)
 
 

@@ -185,9 +185,9 @@ def _part_of_enumerations(text: str, ents: list[Span], unit: str | None, sentenc
             while k >= 0 and re.fullmatch(r"[”\"」]?[、，,和及与]?[“\"「]?", text[ents[k].end_char : ents[k + 1].start_char]):
                 members.insert(0, ents[k])
                 k -= 1
+            at = e.end_char + gap.index("等")
             for member in members:
-                out.append(Relation("PART_OF", _key(member), _key(nxt),
-                                    Evidence(unit, sentence, "等", e.end_char, nxt.start_char)))
+                out.append(Relation("PART_OF", _key(member), _key(nxt), Evidence(unit, sentence, "等", at, at + 1)))
     return out
 
 

@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from graph.model import DocumentMeta, Point, Section
+from graph.model import DocumentMeta, Point, Section, document_id
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +210,7 @@ def _is_structural(line: _Line) -> bool:
 
 def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf-8") -> Structure:
     """Read header, sections and points out of a plan's clean text."""
-    doc_id = "d-" + sha256[:12]
+    doc_id = document_id(sha256)
     lines = _split_lines(text)
     meta: dict[str, str] = {}
     meta_lines: set[int] = set()
@@ -236,8 +236,10 @@ def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf
         )
     )
     if info.preamble:
-        structure.preamble_start = info.preamble[0].start
-        structure.preamble = text[info.preamble[0].start : info.preamble[-1].end]
+        first = info.preamble[0]
+        start = first.start + len(first.text) - len(first.text.lstrip(" \t\u3000"))
+        structure.preamble_start = start
+        structure.preamble = text[start : info.preamble[-1].end].rstrip()
     _read_body(lines[body_start:], text, doc_id, structure)
     if not structure.points:
         _paragraph_fallback(lines[body_start:] if body_start < len(lines) else info.preamble,

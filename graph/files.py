@@ -89,7 +89,7 @@ def read_graph_json(path: Path) -> nx.MultiDiGraph:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         G = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, nx.NetworkXError) as e:
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, nx.NetworkXError) as e:
         raise GraphFileError(
             f"{path}: not a valid policykg graph.json ({e.__class__.__name__}); rebuild it with `policykg build`"
         ) from e

@@ -8,7 +8,6 @@ and documents collapse with a set.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -56,13 +55,13 @@ RELATION_TYPES: tuple[str, ...] = tuple(t.value for t in RelationType)
 QUALIFIERS: tuple[str, ...] = ("至少", "以上", "左右", "力争", "exact")
 
 
-def content_id(text: str) -> str:
-    """Stable id from content, so re-reading the same plan gives the same ids.
+def document_id(sha256: str) -> str:
+    """Stable id of a document from its bytes' sha256: renaming the file keeps it.
 
-    >>> content_id("白城市2024年教育工作要点")
-    'd-8ab4bf2a0d8e'
+    >>> document_id("e5d175a7aba8405132bf17317b6eeda1956a3a541058b10035fd2527e785f0c8")
+    'd-e5d175a7aba8'
     """
-    return "d-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return "d-" + sha256[:12]
 
 
 @dataclass(frozen=True)

@@ -101,9 +101,9 @@ def entity_view(G: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
             tip = f"{rel}  ·  触发词 {data.get('trigger', '')}\n{data.get('sentence', '')}"
             edges.append({"from": u, "to": v, "label": rel, "title": tip, "arrows": "to",
                           "color": {"color": "#888"}, "font": {"size": 10, "color": "#555"}})
-        elif rel == "ISSUED":
-            edges.append({"from": u, "to": v, "label": "ISSUED", "title": "ISSUED 发文", "arrows": "to",
-                          "dashes": True})
+        elif rel in ("ISSUED", "ADDRESSED_TO"):
+            tip = "ISSUED 发文" if rel == "ISSUED" else "ADDRESSED_TO 主送"
+            edges.append({"from": u, "to": v, "label": rel, "title": tip, "arrows": "to", "dashes": True})
         else:
             continue
         degree[u] = degree.get(u, 0) + 1

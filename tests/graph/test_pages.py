@@ -1,0 +1,50 @@
+import json
+import re
+
+from graph.build import build_graph
+from graph.model import (
+    DocumentMeta,
+    Entity,
+    EntityKey,
+    Evidence,
+    Extraction,
+    Mention,
+    Point,
+    Relation,
+)
+from graph.pages import TYPE_COLORS, render_graph_page
+
+EVIL = '</script><img src=x onerror="alert(1)">"href"javascript:alert(2)'
+
+
+def _page_data(html):
+    m = re.search(r"var page = (\{.*?\});\n", html, re.S)
+    return json.loads(m.group(1))
+
+
+def test_page_is_offline_and_utf8(built):
+    html = built.files["html"].read_text(encoding="utf-8")
+    assert "<meta charset=\"utf-8\">" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script src" not in html and "<link" not in html
+    assert "vis.Network" in html  # vis-network is inlined
+    data = _page_data(html)
+    assert {item["label"].split()[0] for item in data["legend"]} >= {"Agency", "Program", "Institution"}
+    assert any(n["label"] == "国培计划" for n in data["nodes"])
+    assert all(n["color"] in TYPE_COLORS.values() for n in data["nodes"])
+    tip = next(n["title"] for n in data["nodes"] if n["label"] == "国培计划")
+    assert "高质量完成" in tip  # the sentence that mentions it
+
+
+def test_text_from_documents_is_escaped():
+    doc = DocumentMeta(id="d-x", source="evil.txt", sha256="0" * 64, title=EVIL)
+    pt = Point(id="d-x:p1", doc_id="d-x", number=1, title=EVIL, text=EVIL)
+    a = Entity("Program", EVIL, mentions=(Mention("d-x:p1", 0, 5, EVIL[:5]),))
+    b = Entity("Agency", "某局")
+    rel = Relation("IMPLEMENTS", EntityKey("Agency", "某局"), a.key, Evidence("d-x:p1", EVIL, "实施"))
+    G = build_graph([Extraction(document=doc, points=(pt,), entities=(a, b), relations=(rel,))])
+    html = render_graph_page(G, title=EVIL)
+    body = html.split("<script>", 1)[1]
+    assert "</script><img" not in html
+    assert "<img" not in body.split("</script>", 1)[1]  # nothing after the inlined library either
+    assert _page_data(html)["title"] == EVIL  # data intact, just escaped
