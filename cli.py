@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -93,7 +93,7 @@ def build(
     console.print(f"Open the graph page: [bold]{result.files['html']}[/]", highlight=False)
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
 

@@ -29,15 +29,12 @@ PATTERN_DIR = Path(__file__).with_name("patterns")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUOTE = re.compile(r"[“\"「]([^“”\"「」。\n]{1,40})[”\"」]")
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
-_ENUM_TAIL = re.compile(
-    r"^(?:[、，,和及与]?)(?:等)?(?:[一二三四五六七八九十两\d]+(?:大|个|项|类|件)?)?"
-)
+_ENUM_TAIL = re.compile(r"^(?:[、，,和及与]?)(?:等)?(?:[一二三四五六七八九十两\d]+(?:大|个|项|类|件)?)?")
 _SCOPE_START = ("全国", "全省", "全市", "全县", "全区", "省", "市", "县", "区", "国家", "中央")
 _AGENCY_START = ("省", "市", "县", "区", "镇", "乡", "各", "国家", "中央", "全国", "中共", "国务院")
 
 # Sources in order of trust when candidates overlap.
-PRIORITY = {"user": 5, "lexicon": 4, "title": 3, "quote": 3, "enum": 3, "suffix": 2, "place": 1,
-            "structure": 4}
+PRIORITY = {"user": 5, "lexicon": 4, "title": 3, "quote": 3, "enum": 3, "suffix": 2, "place": 1, "structure": 4}
 
 
 def _read_words(path: Path) -> frozenset[str]:
@@ -152,7 +149,9 @@ class EntityRules:
         while i < len(quotes):
             # group adjacent quotes: “A”“B”、“C”等…
             j = i
-            while j + 1 < len(quotes) and re.fullmatch(r"[、，,和及与]?", text[quotes[j].end() : quotes[j + 1].start()]):
+            while j + 1 < len(quotes) and re.fullmatch(
+                r"[、，,和及与]?", text[quotes[j].end() : quotes[j + 1].start()]
+            ):
                 j += 1
             group = quotes[i : j + 1]
             tail_label = self._label_after(text, group[-1].end())
@@ -213,8 +212,12 @@ class EntityRules:
             name = text[start:end]
             prefix = name[: -len(suffix)]
             closing = prefix.rfind("”")
-            if closing >= 0 and len(prefix) - closing - 1 <= 4 and self.rules.is_generic(prefix[closing + 1 :]) \
-                    and closing + 1 < len(prefix):
+            if (
+                closing >= 0
+                and len(prefix) - closing - 1 <= 4
+                and self.rules.is_generic(prefix[closing + 1 :])
+                and closing + 1 < len(prefix)
+            ):
                 continue  # “学在诸暨”公共服务平台: the quote rule names it 学在诸暨
             accepted = self._accept(prefix, rule, text, start, end)
             if accepted is not None:
@@ -229,9 +232,7 @@ class EntityRules:
             # once the name has two characters, so that a name may itself end
             # in one (学生体质健康提升行动). Verbs swallowed that way are
             # stripped again in _accept (推动学校 → 学校 → generic).
-            if text[pos - 1] in self.rules.boundaries or (
-                s - pos >= 2 and self.rules.boundary_before(text, pos)
-            ):
+            if text[pos - 1] in self.rules.boundaries or (s - pos >= 2 and self.rules.boundary_before(text, pos)):
                 break
             ch = text[pos - 1]
             if ch in ")）":
@@ -247,7 +248,7 @@ class EntityRules:
                     break
                 pos = opening
                 continue
-            if not (_CJK.match(ch) or ch.isascii() and ch.isalpha()):
+            if not (_CJK.match(ch) or (ch.isascii() and ch.isalpha())):
                 break
             pos -= 1
         return pos
@@ -283,14 +284,13 @@ class EntityRules:
             if not (lexicon.place_at(prefix, 0) or prefix.startswith(_AGENCY_START)):
                 return None
             return cut
-        if rule.anchor == "scope":
-            if not (lexicon.place_at(prefix, 0) or prefix.startswith(_SCOPE_START)):
-                return None
+        if rule.anchor == "scope" and not (lexicon.place_at(prefix, 0) or prefix.startswith(_SCOPE_START)):
+            return None
         if rule.anchor == "short":
             if not (2 <= len(plain) <= 3) or self.rules.is_generic(plain):
                 return None
             return cut
-        if self.rules.is_generic(plain) or len(plain) < 2 and not lexicon.place_at(prefix, 0):
+        if self.rules.is_generic(plain) or (len(plain) < 2 and not lexicon.place_at(prefix, 0)):
             return None
         return cut
 
@@ -331,9 +331,7 @@ class EntityResolver:
         }
         kept: list[Span] = []
         for span in spans:
-            if span.id_ == "suffix" and any(
-                e == span.end_char and st > span.start_char for e, st in trusted_ends
-            ):
+            if span.id_ == "suffix" and any(e == span.end_char and st > span.start_char for e, st in trusted_ends):
                 continue
             kept.append(span)
         kept.sort(key=lambda s: (-(s.end_char - s.start_char), -PRIORITY.get(s.id_, 0), s.start_char))

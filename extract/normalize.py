@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ＋"}
-_FULLWIDTH.update({ord("（"): ord("("), ord("）"): ord(")"), ord("〔"): ord("〔"), ord("　"): ord(" ")})
+# The full-width ASCII block (０-９, Ａ-Ｚ, （）, ＋ …) maps onto ASCII.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[ord("\u3000")] = ord(" ")
 _QUOTES = "“”‘’\"'「」『』〈〉"
 _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 _EDGE = "《》" + _QUOTES + " \t\n\u3000，,。.；;：:、！!？?"

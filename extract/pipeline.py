@@ -93,9 +93,7 @@ def read_patterns(path: Path) -> list[dict[str, object]]:
                 'write it like {"label": "Program", "pattern": "春晖计划"}'
             )
         if obj["label"] not in ENTITY_TYPES:
-            raise InputError(
-                f"{path}:{lineno}: unknown label {obj['label']!r}; use one of {', '.join(ENTITY_TYPES)}"
-            )
+            raise InputError(f"{path}:{lineno}: unknown label {obj['label']!r}; use one of {', '.join(ENTITY_TYPES)}")
         out.append(obj)
     return out
 

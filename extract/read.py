@@ -34,6 +34,8 @@ _CHROME_LINE = re.compile(
       | (?:【|\[)?\s*(?:打印|关闭|关闭窗口|打印本页|返回顶部|收藏|分享到)\s*(?:】|\])?
         (?:\s*(?:【|\[)?\s*(?:打印|关闭|关闭窗口|打印本页|返回顶部|收藏|分享到)\s*(?:】|\])?)*
       | 扫一扫.*
+      | [—–\-－]{1,3}\s*\d{1,3}\s*[—–\-－]{1,3}                             # PDF page mark — 2 —
+      | 第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?
       | (?:字号|字体)[:：]?\s*(?:大|中|小)(?:\s+(?:大|中|小))*.*
     )\s*$""",
     re.VERBOSE,
@@ -64,13 +66,10 @@ def iter_input_files(paths: Iterable[Path | str]) -> Iterator[Path]:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory; check the path and try again")
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-            )
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
             if not found:
                 raise InputError(
-                    f"{path}: no .txt plan files in this directory; "
-                    "point to a plan file or a folder of them"
+                    f"{path}: no .txt plan files in this directory; point to a plan file or a folder of them"
                 )
             yield from found
         else:
@@ -94,20 +93,16 @@ def decode(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
     """
     if not data.strip():
         raise InputError(f"{name}: the file is empty; give a plan with text in it")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
                 raise InputError(
-                    f"{name}: starts with a {enc} byte-order mark but is not valid {enc}; "
-                    "re-save it as UTF-8"
+                    f"{name}: starts with a {enc} byte-order mark but is not valid {enc}; re-save it as UTF-8"
                 ) from e
     if b"\x00" in data[:8192]:
-        raise InputError(
-            f"{name}: looks like a binary file, not plan text; give a .txt file saved as UTF-8 or GBK"
-        )
+        raise InputError(f"{name}: looks like a binary file, not plan text; give a .txt file saved as UTF-8 or GBK")
     for enc in ("utf-8", "gb18030"):
         try:
             text = data.decode(enc)
@@ -120,9 +115,7 @@ def decode(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is not None and _looks_like_text(str(best)):
         return str(best), best.encoding
-    raise InputError(
-        f"{name}: cannot tell the text encoding (not UTF-8 or GBK); re-save it as UTF-8"
-    )
+    raise InputError(f"{name}: cannot tell the text encoding (not UTF-8 or GBK); re-save it as UTF-8")
 
 
 def _looks_like_text(text: str) -> bool:
@@ -133,8 +126,7 @@ def _looks_like_text(text: str) -> bool:
     bad = sum(
         1
         for ch in sample
-        if (unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in "\n\r\t\f")
-        or ch == "\ufffd"
+        if (unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in "\n\r\t\f") or ch == "\ufffd"
     )
     return bad / len(sample) < 0.02
 

@@ -78,8 +78,11 @@ class RelationReader:
             if not in_sentence:
                 continue
             clauses = _clauses(text, s_start, s_end)
-            triggers = [m for m in self.trigger_re.finditer(text, s_start, s_end)
-                        if not any(e.start_char < m.end() and m.start() < e.end_char for e in in_sentence)]
+            triggers = [
+                m
+                for m in self.trigger_re.finditer(text, s_start, s_end)
+                if not any(e.start_char < m.end() and m.start() < e.end_char for e in in_sentence)
+            ]
             for i, m in enumerate(triggers):
                 c_start, c_end = next(((a, b) for a, b in clauses if a <= m.start() < b), (s_start, s_end))
                 next_trigger = next((t.start() for t in triggers[i + 1 :] if t.start() < c_end), c_end)
@@ -93,9 +96,18 @@ class RelationReader:
         doc.user_data["policykg_relations"] = out
         return doc
 
-    def _apply(self, rule: TriggerRule, m: re.Match[str], ents: list[Span], clause: tuple[int, int],
-               next_trigger: int, s_end: int, issuer: EntityKey | None, evidence: Evidence,
-               text: str) -> list[Relation]:
+    def _apply(
+        self,
+        rule: TriggerRule,
+        m: re.Match[str],
+        ents: list[Span],
+        clause: tuple[int, int],
+        next_trigger: int,
+        s_end: int,
+        issuer: EntityKey | None,
+        evidence: Evidence,
+        text: str,
+    ) -> list[Relation]:
         c_start, c_end = clause
         before = [e for e in ents if c_start <= e.start_char and e.end_char <= m.start()]
         after = [e for e in ents if m.end() <= e.start_char < next_trigger]
@@ -110,12 +122,14 @@ class RelationReader:
                     out.append(Relation(rule.type, head, _key(e), evidence))
         elif rule.type == "PARTNERS_WITH":
             if rule.closer:
-                close = min((text.find(w, m.end(), c_end) for w in rule.closer if text.find(w, m.end(), c_end) >= 0),
-                            default=-1)
+                close = min(
+                    (text.find(w, m.end(), c_end) for w in rule.closer if text.find(w, m.end(), c_end) >= 0), default=-1
+                )
                 if close < 0:
                     return out
-                partners = [e for e in ents if m.end() <= e.start_char and e.end_char <= close
-                            and e.label_ in rule.tail]
+                partners = [
+                    e for e in ents if m.end() <= e.start_char and e.end_char <= close and e.label_ in rule.tail
+                ]
             else:
                 partners = [e for e in after if e.label_ in rule.tail and e.start_char - m.end() <= 12]
             if head is None:
@@ -123,7 +137,7 @@ class RelationReader:
             for e in partners:
                 out.append(Relation(rule.type, head, _key(e), evidence))
         elif rule.type in ("LEADS", "PART_OF"):
-            heads = [e for e in before if e.label_ in SUBJECT_TYPES + ("Program",)]
+            heads = [e for e in before if e.label_ in (*SUBJECT_TYPES, "Program")]
             tails = [e for e in ents if e.start_char >= m.end() and e.label_ in rule.tail]
             if not heads or not tails:
                 return out
@@ -182,7 +196,9 @@ def _part_of_enumerations(text: str, ents: list[Span], unit: str | None, sentenc
         if _ENUM_PARENT.match(gap) and len(gap) <= 10:
             members = [e]
             k = i - 1
-            while k >= 0 and re.fullmatch(r"[”\"」]?[、，,和及与]?[“\"「]?", text[ents[k].end_char : ents[k + 1].start_char]):
+            while k >= 0 and re.fullmatch(
+                r"[”\"」]?[、，,和及与]?[“\"「]?", text[ents[k].end_char : ents[k + 1].start_char]
+            ):
                 members.insert(0, ents[k])
                 k -= 1
             at = e.end_char + gap.index("等")
@@ -203,8 +219,14 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
         for p in places:
             if ent.start_char <= p.start_char and p.end_char <= ent.end_char and p.kb_id_ != ent.kb_id_:
                 sentence = ent.sent.text if doc.has_annotation("SENT_START") else ent.text
-                out.append(Relation("LOCATED_IN", _key(ent), EntityKey("Place", p.kb_id_),
-                                    Evidence(unit, sentence, p.text, p.start_char, p.end_char)))
+                out.append(
+                    Relation(
+                        "LOCATED_IN",
+                        _key(ent),
+                        EntityKey("Place", p.kb_id_),
+                        Evidence(unit, sentence, p.text, p.start_char, p.end_char),
+                    )
+                )
                 break
     return out
 

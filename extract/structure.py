@@ -13,13 +13,28 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.model import DocumentMeta, Point, Section, document_id
 
 log = logging.getLogger(__name__)
 
-CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def cn_small_number(text: str) -> int | None:
@@ -74,9 +89,7 @@ def parse_date(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-_DOC_NUMBER = re.compile(
-    r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
-)
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
 
 
 def parse_doc_number(text: str) -> str | None:
@@ -176,23 +189,48 @@ def _read_meta(line: str) -> dict[str, str]:
 def split_addressees(line: str) -> tuple[str, ...]:
     """Split the addressee line on separators outside parentheses.
 
+    Commas always separate addressees; 、 separates them only when both sides
+    name a body of their own, since 、 also joins parts of one addressee
+    (各区、县(市)教育局; 区属各学校、幼儿园).
+
     >>> split_addressees("各县(市、区)教育局,局机关各科室、直属各单位:")
     ('各县(市、区)教育局', '局机关各科室', '直属各单位')
+    >>> split_addressees("各区、县(市)教育局，市直属各学校(单位)：")
+    ('各区、县(市)教育局', '市直属各学校(单位)')
     """
     body = line.strip().rstrip(":：").strip()
-    parts, depth, current = [], 0, []
+    pieces: list[tuple[str, str]] = []  # (text, separator before it)
+    current: list[str] = []
+    depth, sep = 0, ""
     for ch in body:
         if ch in "(（":
             depth += 1
         elif ch in ")）":
             depth = max(0, depth - 1)
         if depth == 0 and _ADDRESSEE_SPLIT.match(ch):
-            parts.append("".join(current).strip())
-            current = []
+            pieces.append(("".join(current).strip(), sep))
+            current, sep = [], ch
         else:
             current.append(ch)
-    parts.append("".join(current).strip())
-    return tuple(p for p in parts if p)
+    pieces.append(("".join(current).strip(), sep))
+    parts: list[str] = []
+    for text, before in pieces:
+        if not text:
+            continue
+        joins = (
+            before == "、"
+            and parts
+            and not (_ORG_END.search(parts[-1]) and (text.startswith(_ADDRESSEE_START) or "各" in text))
+        )
+        if joins:
+            parts[-1] += "、" + text
+        else:
+            parts.append(text)
+    return tuple(parts)
+
+
+_ORG_END = re.compile(r"(?:局|室|单位|学校|园|校|中心|部门|科室|办公室|委员会|政府|[)）])$")
+_ADDRESSEE_START = ("各", "直属", "局", "市", "县", "区", "镇", "乡", "省", "州")
 
 
 def _heading(text: str) -> str:
@@ -242,8 +280,7 @@ def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf
         structure.preamble = text[start : info.preamble[-1].end].rstrip()
     _read_body(lines[body_start:], text, doc_id, structure)
     if not structure.points:
-        _paragraph_fallback(lines[body_start:] if body_start < len(lines) else info.preamble,
-                            text, doc_id, structure)
+        _paragraph_fallback(lines[body_start:] if body_start < len(lines) else info.preamble, text, doc_id, structure)
     return structure
 
 
@@ -253,15 +290,15 @@ def _find_body_start(lines: list[_Line]) -> int:
         m = _POINT.match(line.text)
         if m and int(m.group(1).translate(_FULLWIDTH_DIGITS)) == 1:
             return i
-        if _SEC1.match(line.text) or _SEC2.match(line.text):
-            if cn_small_number((_SEC1.match(line.text) or _SEC2.match(line.text)).group(1)) == 1:  # type: ignore[union-attr]
-                return i
+        sec = _SEC1.match(line.text) or _SEC2.match(line.text)
+        if sec and cn_small_number(sec.group(1)) == 1:
+            return i
     return len(lines)
 
 
 @dataclass
 class _HeaderInfo:
-    fields: dict[str, object]
+    fields: dict[str, Any]
     preamble: list[_Line]
 
 
@@ -270,9 +307,7 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
     issuer = meta.get("发文机关") or meta.get("发布机构")
     doc_number = parse_doc_number(meta.get("发文字号", "") or meta.get("文号", ""))
     issued = parse_date(meta.get("成文日期", "") or meta.get("发文日期", ""))
-    published = parse_date(
-        meta.get("发布日期", "") or meta.get("发布时间", "") or meta.get("公开日期", "")
-    )
+    published = parse_date(meta.get("发布日期", "") or meta.get("发布时间", "") or meta.get("公开日期", ""))
     addressees: tuple[str, ...] = ()
     plan_title = None
     content = [ln for _, ln in header if ln.stripped]
@@ -286,8 +321,12 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
             doc_number = parse_doc_number(s)
         if not addressees and re.search(r"[:：]$", s) and len(s) <= 120 and not _META_KEY_RE.search(s):
             addressees = split_addressees(s)
-        if _AGENCY_LINE.match(s) and k + 1 < len(content) and parse_date(content[k + 1].stripped) \
-                and len(content[k + 1].stripped) <= 16:
+        if (
+            _AGENCY_LINE.match(s)
+            and k + 1 < len(content)
+            and parse_date(content[k + 1].stripped)
+            and len(content[k + 1].stripped) <= 16
+        ):
             issuer = issuer or s
             issued = issued or parse_date(content[k + 1].stripped)
             signature_at = k + 1
@@ -369,7 +408,8 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
             if number in (last_number + 1, 1):
                 close_point()
                 close_section_text()
-                section = (current_l2 or current_l1).id if (current_l2 or current_l1) else None
+                holder = current_l2 or current_l1
+                section = holder.id if holder is not None else None
                 open_point = (line.start + mp.end(), number, section)
                 open_point_end = line.end
                 last_number = number

@@ -19,9 +19,47 @@ from graph.model import EntityKey, Target
 _CN_NUM = "零〇一二两三四五六七八九十百千"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
 UNITS = (
-    "个百分点", "万人次", "人次", "平方米", "万元", "亿元", "元", "所", "个", "人", "名", "次", "项", "家",
-    "支", "场", "期", "批", "门", "节", "课时", "学时", "小时", "天", "套", "台", "间", "条", "件",
-    "处", "座", "公里", "册", "篇", "类", "轮", "户", "班", "位", "%", "％",
+    "个百分点",
+    "万人次",
+    "人次",
+    "平方米",
+    "万元",
+    "亿元",
+    "元",
+    "所",
+    "个",
+    "人",
+    "名",
+    "次",
+    "项",
+    "家",
+    "支",
+    "场",
+    "期",
+    "批",
+    "门",
+    "节",
+    "课时",
+    "学时",
+    "小时",
+    "天",
+    "套",
+    "台",
+    "间",
+    "条",
+    "件",
+    "处",
+    "座",
+    "公里",
+    "册",
+    "篇",
+    "类",
+    "轮",
+    "户",
+    "班",
+    "位",
+    "%",
+    "％",
 )
 _UNIT = "|".join(map(re.escape, UNITS))
 _TARGET = re.compile(
@@ -43,8 +81,20 @@ def cn_to_number(text: str) -> float | None:
     >>> cn_to_number("两千")
     2000.0
     """
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+    digits = {
+        "零": 0,
+        "〇": 0,
+        "一": 1,
+        "二": 2,
+        "两": 2,
+        "三": 3,
+        "四": 4,
+        "五": 5,
+        "六": 6,
+        "七": 7,
+        "八": 8,
+        "九": 9,
+    }
     scales = {"十": 10, "百": 100, "千": 1000}
     total, current = 0, 0
     if not text:
@@ -131,8 +181,17 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
         value = to_number(m.group("lo"), None)
         if value is not None:
             cs = _clause_start(text, m.start())
-            out.append(Target(id=f"{unit}:t{len(out) + 1}", text=text[cs : m.end()].strip(), value=value,
-                              unit="%", point=unit, start=cs, end=m.end()))
+            out.append(
+                Target(
+                    id=f"{unit}:t{len(out) + 1}",
+                    text=text[cs : m.end()].strip(),
+                    value=value,
+                    unit="%",
+                    point=unit,
+                    start=cs,
+                    end=m.end(),
+                )
+            )
     return out
 
 

@@ -65,9 +65,7 @@ class TextView:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def add_candidate(
-    doc: Doc, view: TextView, start: int, end: int, label: str, name: str, source: str
-) -> Span | None:
+def add_candidate(doc: Doc, view: TextView, start: int, end: int, label: str, name: str, source: str) -> Span | None:
     """Record a candidate entity found at view offsets [start, end)."""
     ostart, oend = view.to_original(start, end)
     span = doc.char_span(ostart, oend, label=label, alignment_mode="expand")
@@ -75,7 +73,7 @@ def add_candidate(
         return None
     span.kb_id_ = normalize_name(name)
     span.id_ = source
-    group = doc.spans[CANDIDATES] if CANDIDATES in doc.spans else None
+    group = doc.spans.get(CANDIDATES, None)
     if group is None:
         doc.spans[CANDIDATES] = [span]
     else:

@@ -48,12 +48,27 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
         addressees=list(doc.addressees),
     )
     for s in ex.sections:
-        G.add_node(s.id, kind="Section", label=f"{s.ordinal} {s.title}", doc_id=s.doc_id, level=s.level,
-                   ordinal=s.ordinal, title=s.title, text=s.text)
+        G.add_node(
+            s.id,
+            kind="Section",
+            label=f"{s.ordinal} {s.title}",
+            doc_id=s.doc_id,
+            level=s.level,
+            ordinal=s.ordinal,
+            title=s.title,
+            text=s.text,
+        )
         G.add_edge(s.parent or doc.id, s.id, key="HAS_SECTION", type="HAS_SECTION")
     for p in ex.points:
-        G.add_node(p.id, kind="Point", label=f"{p.number}. {p.title}", doc_id=p.doc_id, number=p.number,
-                   title=p.title, text=p.text)
+        G.add_node(
+            p.id,
+            kind="Point",
+            label=f"{p.number}. {p.title}",
+            doc_id=p.doc_id,
+            number=p.number,
+            title=p.title,
+            text=p.text,
+        )
         G.add_edge(p.section or doc.id, p.id, key="HAS_POINT", type="HAS_POINT")
 
     texts = {doc.id: ex.preamble, **{s.id: s.text for s in ex.sections}, **{p.id: p.text for p in ex.points}}
@@ -65,8 +80,15 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
             node["aliases"] = sorted(set(node["aliases"]) | set(e.aliases))
             node["mention_count"] += len(e.mentions)
         else:
-            G.add_node(nid, kind="Entity", type=e.type, name=e.name, label=e.name, aliases=sorted(e.aliases),
-                       mention_count=len(e.mentions))
+            G.add_node(
+                nid,
+                kind="Entity",
+                type=e.type,
+                name=e.name,
+                label=e.name,
+                aliases=sorted(e.aliases),
+                mention_count=len(e.mentions),
+            )
         per_unit = Counter(m.point for m in e.mentions if m.point)
         for unit, count in per_unit.items():
             spans = [[m.start, m.end] for m in e.mentions if m.point == unit]
@@ -82,8 +104,18 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
             G.add_edge(doc.id, entity_id(EntityKey("Agency", a)), key="ADDRESSED_TO", type="ADDRESSED_TO")
 
     for t in ex.targets:
-        G.add_node(t.id, kind="Target", label=t.text, doc_id=doc.id, text=t.text, value=t.value,
-                   value_max=t.value_max, unit=t.unit, qualifier=t.qualifier, point_id=t.point)
+        G.add_node(
+            t.id,
+            kind="Target",
+            label=t.text,
+            doc_id=doc.id,
+            text=t.text,
+            value=t.value,
+            value_max=t.value_max,
+            unit=t.unit,
+            qualifier=t.qualifier,
+            point_id=t.point,
+        )
         if t.point:
             G.add_edge(t.point, t.id, key="SETS_TARGET", type="SETS_TARGET")
         if t.about is not None and entity_id(t.about) in G:
@@ -94,11 +126,28 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
         if u not in G or v not in G:
             for key in (r.head, r.tail):
                 if entity_id(key) not in G:
-                    G.add_node(entity_id(key), kind="Entity", type=key.type, name=key.name, label=key.name,
-                               aliases=[], mention_count=0)
+                    G.add_node(
+                        entity_id(key),
+                        kind="Entity",
+                        type=key.type,
+                        name=key.name,
+                        label=key.name,
+                        aliases=[],
+                        mention_count=0,
+                    )
         ev = r.evidence
-        G.add_edge(u, v, key=f"{r.type}|{ev.point}|{ev.start}", type=r.type, doc_id=doc.id, point_id=ev.point,
-                   sentence=ev.sentence, trigger=ev.trigger, start=ev.start, end=ev.end)
+        G.add_edge(
+            u,
+            v,
+            key=f"{r.type}|{ev.point}|{ev.start}",
+            type=r.type,
+            doc_id=doc.id,
+            point_id=ev.point,
+            sentence=ev.sentence,
+            trigger=ev.trigger,
+            start=ev.start,
+            end=ev.end,
+        )
 
     for members in sentence_members.values():
         for a, b in combinations(sorted(members), 2):

@@ -9,11 +9,11 @@ and documents collapse with a set.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     """The seven entity labels; also the Neo4j labels, so only these are ever used."""
 
     AGENCY = "Agency"
@@ -25,7 +25,7 @@ class EntityType(str, Enum):
     PLACE = "Place"
 
 
-class RelationType(str, Enum):
+class RelationType(StrEnum):
     """Semantic relations between entities, each read from a sentence with a trigger."""
 
     LEADS = "LEADS"
@@ -37,7 +37,7 @@ class RelationType(str, Enum):
     LOCATED_IN = "LOCATED_IN"
 
 
-class StructureRel(str, Enum):
+class StructureRel(StrEnum):
     """Relations the graph derives from structure and co-occurrence, not from triggers."""
 
     HAS_SECTION = "HAS_SECTION"
@@ -251,10 +251,7 @@ class Extraction:
             document=document,
             preamble=data.get("preamble", ""),
             sections=tuple(Section(**s) for s in data.get("sections", [])),
-            points=tuple(
-                Point(doc_id=document.id, **{k: v for k, v in p.items()})
-                for p in data.get("points", [])
-            ),
+            points=tuple(Point(doc_id=document.id, **{k: v for k, v in p.items()}) for p in data.get("points", [])),
             entities=tuple(
                 Entity(
                     type=e["type"],
@@ -274,8 +271,7 @@ class Extraction:
                 for r in data.get("relations", [])
             ),
             targets=tuple(
-                Target(**{**t, "about": key(t["about"]) if t.get("about") else None})
-                for t in data.get("targets", [])
+                Target(**{**t, "about": key(t["about"]) if t.get("about") else None}) for t in data.get("targets", [])
             ),
             warnings=tuple(data.get("warnings", [])),
         )

@@ -53,8 +53,11 @@ def script_json(value: Any) -> str:
     """
     text = json.dumps(value, ensure_ascii=False)
     return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 
@@ -99,8 +102,17 @@ def entity_view(G: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
         rel = data.get("type")
         if rel in SEMANTIC:
             tip = f"{rel}  ·  触发词 {data.get('trigger', '')}\n{data.get('sentence', '')}"
-            edges.append({"from": u, "to": v, "label": rel, "title": tip, "arrows": "to",
-                          "color": {"color": "#888"}, "font": {"size": 10, "color": "#555"}})
+            edges.append(
+                {
+                    "from": u,
+                    "to": v,
+                    "label": rel,
+                    "title": tip,
+                    "arrows": "to",
+                    "color": {"color": "#888"},
+                    "font": {"size": 10, "color": "#555"},
+                }
+            )
         elif rel in ("ISSUED", "ADDRESSED_TO"):
             tip = "ISSUED 发文" if rel == "ISSUED" else "ADDRESSED_TO 主送"
             edges.append({"from": u, "to": v, "label": rel, "title": tip, "arrows": "to", "dashes": True})
@@ -114,8 +126,9 @@ def entity_view(G: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
     for u, v, data in G.edges(data=True):
         if data.get("type") == "MENTIONS" and u in doc_of and (doc_of[u], v) not in seen:
             seen.add((doc_of[u], v))
-            edges.append({"from": doc_of[u], "to": v, "title": "提及 mentions", "color": {"color": "#d8d8d8"},
-                          "width": 0.5})
+            edges.append(
+                {"from": doc_of[u], "to": v, "title": "提及 mentions", "color": {"color": "#d8d8d8"}, "width": 0.5}
+            )
             degree[v] = degree.get(v, 0) + 1
             degree[doc_of[u]] = degree.get(doc_of[u], 0) + 1
 
@@ -129,15 +142,41 @@ def entity_view(G: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
                 lines.append("别名 aliases: " + "、".join(data["aliases"]))
             lines.append(f"提及 mentions: {data.get('mention_count', 0)}")
             lines.extend("· " + s for s in _sentences_for(G, nid))
-            nodes.append({"id": nid, "label": data["name"], "title": "\n".join(lines), "group": etype,
-                          "color": TYPE_COLORS.get(etype, "#999"), "value": 1 + degree.get(nid, 0),
-                          "shape": "dot"})
+            nodes.append(
+                {
+                    "id": nid,
+                    "label": data["name"],
+                    "title": "\n".join(lines),
+                    "group": etype,
+                    "color": TYPE_COLORS.get(etype, "#999"),
+                    "value": 1 + degree.get(nid, 0),
+                    "shape": "dot",
+                }
+            )
         elif kind == "Document":
-            tip = "\n".join(x for x in (data.get("title"), data.get("issuer"), data.get("doc_number"),
-                                        data.get("issued_date"), data.get("source")) if x)
-            nodes.append({"id": nid, "label": data.get("label") or nid, "title": tip, "group": "Document",
-                          "color": TYPE_COLORS["Document"], "shape": "box", "font": {"color": "#fff"},
-                          "value": 1 + degree.get(nid, 0)})
+            tip = "\n".join(
+                x
+                for x in (
+                    data.get("title"),
+                    data.get("issuer"),
+                    data.get("doc_number"),
+                    data.get("issued_date"),
+                    data.get("source"),
+                )
+                if x
+            )
+            nodes.append(
+                {
+                    "id": nid,
+                    "label": data.get("label") or nid,
+                    "title": tip,
+                    "group": "Document",
+                    "color": TYPE_COLORS["Document"],
+                    "shape": "box",
+                    "font": {"color": "#fff"},
+                    "value": 1 + degree.get(nid, 0),
+                }
+            )
     return nodes, edges
 
 
@@ -147,13 +186,23 @@ def render_graph_page(G: nx.MultiDiGraph, *, title: str = "policykg") -> str:
     net = Network(directed=True, height="100%", width="100%")
     # Assigning prepared lists: pyvis's add_node/add_edge are quadratic.
     net.nodes, net.edges = node_list, edge_list
-    net.set_options(json.dumps({
-        "nodes": {"scaling": {"min": 8, "max": 40}, "font": {"size": 14, "face": "Noto Sans CJK SC, sans-serif"}},
-        "edges": {"smooth": {"type": "continuous"}, "font": {"align": "middle"}},
-        "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 300, "fit": True},
-                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120}},
-        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    }))
+    net.set_options(
+        json.dumps(
+            {
+                "nodes": {
+                    "scaling": {"min": 8, "max": 40},
+                    "font": {"size": 14, "face": "Noto Sans CJK SC, sans-serif"},
+                },
+                "edges": {"smooth": {"type": "continuous"}, "font": {"align": "middle"}},
+                "physics": {
+                    "solver": "forceAtlas2Based",
+                    "stabilization": {"iterations": 300, "fit": True},
+                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120},
+                },
+                "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+            }
+        )
+    )
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     counts: dict[str, int] = {}
     for n in nodes:

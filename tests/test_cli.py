@@ -4,7 +4,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-
 from tests.conftest import BAICHENG, EXAMPLES
 
 runner = CliRunner()

@@ -1,7 +1,6 @@
 import pytest
 
 from graph.model import ENTITY_TYPES
-
 from tests.conftest import BAICHENG, ZHUJI
 
 
@@ -81,8 +80,9 @@ def test_user_patterns(tmp_path):
     patterns = tmp_path / "p.jsonl"
     patterns.write_text('{"label": "Program", "pattern": "春晖行", "id": "春晖行动计划"}\n', encoding="utf-8")
     nlp = build_nlp(patterns=patterns)
-    raw = RawDocument(path=__import__("pathlib").Path("u.txt"), text="1.深入推进春晖行。\n", encoding="utf-8",
-                      sha256="2" * 64)
+    raw = RawDocument(
+        path=__import__("pathlib").Path("u.txt"), text="1.深入推进春晖行。\n", encoding="utf-8", sha256="2" * 64
+    )
     ex = extract_document(raw, nlp)
     assert "春晖行动计划" in names(ex, "Program")
 

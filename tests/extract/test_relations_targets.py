@@ -1,7 +1,6 @@
 import pytest
 
 from extract.targets import find_targets
-
 from tests.conftest import BAICHENG, ZHUJI
 
 
@@ -54,8 +53,17 @@ def test_targets(text, value, value_max, unit, qualifier):
     assert text[t.start : t.end] == t.text
 
 
-@pytest.mark.parametrize("text", ["2024年全面推进。", "评选第二批市级基地。", "第40个教师节。", "深化“1+5+X”工程。",
-                                  "“十四五”规划。", "推进一体化建设。"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年全面推进。",
+        "评选第二批市级基地。",
+        "第40个教师节。",
+        "深化“1+5+X”工程。",
+        "“十四五”规划。",
+        "推进一体化建设。",
+    ],
+)
 def test_not_targets(text):
     assert find_targets(text, "p1") == []
 

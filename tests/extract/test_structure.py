@@ -1,6 +1,5 @@
 from extract.read import read_document
 from extract.structure import parse_structure
-
 from tests.conftest import BAICHENG, ZHUJI
 
 
@@ -55,7 +54,10 @@ def test_points_are_slices_of_the_text():
 
 
 def test_other_numbering_styles_and_no_header():
-    text = "某县2025年教育工作要点\n（一）强化党建\n1、实施“强师计划”。\n2．举办全县运动会。\n（二）办学\n3、新增学位1000个。\n"
+    text = (
+        "某县2025年教育工作要点\n（一）强化党建\n1、实施“强师计划”。\n"
+        "2．举办全县运动会。\n（二）办学\n3、新增学位1000个。\n"
+    )
     s = parse_structure(text, source="x", sha256="0" * 64)
     assert [p.number for p in s.points] == [1, 2, 3]
     assert [x.title for x in s.sections] == ["强化党建", "办学"]

@@ -7,7 +7,6 @@ from graph.build import build_graph, entity_id, summarize
 from graph.errors import GraphFileError, OutputError
 from graph.files import atomic_write, read_graph_json, write_graph_json
 from graph.model import EntityKey, Extraction
-
 from tests.conftest import BAICHENG, ZHUJI
 
 
@@ -81,7 +80,7 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path):
 def test_unwritable_output(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(OutputError, match="(?i)not a directory"):
+    with pytest.raises(OutputError, match=r"(?i)not a directory"):
         write_graph_json(nx.MultiDiGraph(), blocker / "sub" / "graph.json")
 
 

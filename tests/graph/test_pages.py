@@ -24,7 +24,7 @@ def _page_data(html):
 
 def test_page_is_offline_and_utf8(built):
     html = built.files["html"].read_text(encoding="utf-8")
-    assert "<meta charset=\"utf-8\">" in html
+    assert '<meta charset="utf-8">' in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<script src" not in html and "<link" not in html
     assert "vis.Network" in html  # vis-network is inlined
