@@ -69,6 +69,8 @@ class Rules:
         >>> r.is_generic("民办"), r.is_generic("白城职业技术"), r.is_generic("全市中小学")
         (True, False, True)
         """
+        if "+" in text or "、" in text:
+            return all(self.is_generic(part) for part in re.split(r"[+、]", text))
         n = len(text)
         ok = [False] * (n + 1)
         ok[0] = True
@@ -181,18 +183,24 @@ class EntityRules:
         """
         m = _ENUM_TAIL.match(text, pos)
         after = text[m.end() if m else pos : pos + 16]
-        for n in range(1, len(after) + 1):
-            if not _CJK.match(after[n - 1]):
+        run = len(after)
+        for n, ch in enumerate(after):
+            if not _CJK.match(ch):
+                run = n
                 break
+        # the longest head ending in a suffix: 中小学阅读推广项目 is a 项目, not a 小学
+        for n in range(run, 0, -1):
             head = after[:n]
             rule = self.rules.suffix_of(head)
-            if rule is not None and head.endswith(rule.suffix):
-                middle = head[: -len(rule.suffix)]
-                if len(middle) <= 4 and (middle == "" or self.rules.is_generic(middle)):
-                    # a direct suffix (“银龄”计划) names X+suffix: suffix rule's job
-                    if middle == "" and (m is None or m.end() == pos):
-                        return None
-                    return rule.label
+            if rule is None:
+                continue
+            middle = head[: -len(rule.suffix)]
+            if len(middle) <= 4 and (middle == "" or self.rules.is_generic(middle)):
+                # a direct suffix (“银龄”计划) names X+suffix: the suffix rule's job
+                if middle == "" and (m is None or m.end() == pos):
+                    return None
+                return rule.label
+            return None
         return None
 
     # -- suffixes -------------------------------------------------------------

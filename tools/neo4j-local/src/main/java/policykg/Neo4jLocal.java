@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import java.time.Duration;
@@ -35,7 +36,17 @@ public final class Neo4jLocal {
 
     private Neo4jLocal() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            // Exit for real: Bolt's non-daemon threads would otherwise keep a half-started JVM alive.
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int port = 7687;
         Path data = null;
         String password = System.getenv("NEO4J_LOCAL_PASSWORD");
@@ -46,12 +57,16 @@ public final class Neo4jLocal {
                 usage("missing value after " + flag);
             }
             String value = args[++i];
-            switch (flag) {
-                case "--port" -> port = Integer.parseInt(value);
-                case "--data" -> data = Path.of(value).toAbsolutePath().normalize();
-                case "--password" -> password = value;
-                case "--pagecache" -> pagecache = ByteUnit.parse(value);
-                default -> usage("unknown option " + flag);
+            try {
+                switch (flag) {
+                    case "--port" -> port = Integer.parseInt(value);
+                    case "--data" -> data = Path.of(value).toAbsolutePath().normalize();
+                    case "--password" -> password = value;
+                    case "--pagecache" -> pagecache = ByteUnit.parse(value);
+                    default -> usage("unknown option " + flag);
+                }
+            } catch (IllegalArgumentException e) {
+                usage("bad value for " + flag + ": " + value);
             }
         }
         if (data == null) {
@@ -70,6 +85,22 @@ public final class Neo4jLocal {
         // databases across restarts; only the harness's own user log stays in the scratch folder.
         Path scratch = data.resolve("harness");
         removeStaleScratch(scratch);
+
+        // Registered before the build, so that a SIGTERM during a slow start still closes the stores.
+        AtomicReference<Neo4j> server = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Neo4j running = server.getAndSet(null);
+                if (running != null) {
+                    running.close();
+                }
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+            } finally {
+                stopped.countDown();
+            }
+        }, "neo4j-local-shutdown"));
 
         Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(scratch)
                 .withDisabledServer() // no HTTP/HTTPS: policykg speaks Bolt only
@@ -95,17 +126,7 @@ public final class Neo4jLocal {
                 .withConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(32))
                 .withConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                 .build();
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                neo4j.close();
-            } catch (RuntimeException e) {
-                e.printStackTrace();
-            } finally {
-                stopped.countDown();
-            }
-        }, "neo4j-local-shutdown"));
+        server.set(neo4j);
 
         if (password != null) {
             setPassword(neo4j, password);
