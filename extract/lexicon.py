@@ -96,8 +96,13 @@ def _plausible(text: str, start: int, end: int, entry: LexEntry) -> bool:
     nxt = text[end : end + 1]
     if nxt and nxt in _WRONG_NEXT.get(surface[-1], ""):
         return False
-    if entry.label == "Place" and len(surface) == 2 and surface == entry.name and surface[-1] in "县区市旗" \
-            and start > 0:
+    if (
+        entry.label == "Place"
+        and len(surface) == 2
+        and surface == entry.name
+        and surface[-1] in "县区市旗"
+        and start > 0
+    ):
         prev = text[start - 1]
         if _CJK_CHAR.match(prev) and prev not in _FUNCTION_CHARS and prev not in "、省市州":
             return False
