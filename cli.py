@@ -146,6 +146,73 @@ def stats(
         _print_summary(summary)
 
 
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Option("--gold", help="A gold .jsonl file or a folder of them.")] = Path("tests/gold"),
+    plans: Annotated[
+        list[Path] | None, typer.Option("--plans", help="Folder holding the plans the gold names (repeatable).")
+    ] = None,
+    show_errors: Annotated[bool, typer.Option("--show-errors", help="List misses and false hits.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    patterns: PatternsOpt = None,
+) -> None:
+    """Score extraction against gold annotations: precision, recall, F1 per type."""
+    from extract.evaluate import evaluate
+
+    with user_errors():
+        report = evaluate(gold, plan_dirs=plans or [Path("examples")], patterns=patterns)
+    if as_json:
+        console.print_json(data=report.as_dict())
+        return
+    console.print(f"gold: {gold} · documents: {', '.join(report.documents)}", highlight=False)
+    table = Table(title="entities", title_justify="left")
+    for col in ("type", "P", "R", "F1", "tp", "fp", "fn", "lenient F1"):
+        table.add_column(col, justify="left" if col == "type" else "right")
+    for etype, s in report.entities.items():
+        lenient = report.entities_lenient[etype]
+        style = "bold" if etype == "ALL" else None
+        table.add_row(
+            etype,
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            str(s.tp),
+            str(s.fp),
+            str(s.fn),
+            f"{lenient.f1:.3f}",
+            style=style,
+        )
+    console.print(table)
+    rel = Table(title="relations (type, head, tail; PARTNERS_WITH undirected)", title_justify="left")
+    for col in ("type", "P", "R", "F1", "tp", "fp", "fn"):
+        rel.add_column(col, justify="left" if col == "type" else "right")
+    for rtype, s in report.relations.items():
+        rel.add_row(
+            rtype,
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            str(s.tp),
+            str(s.fp),
+            str(s.fn),
+            style="bold" if rtype == "ALL" else None,
+        )
+    console.print(rel)
+    t = report.targets
+    console.print(
+        f"[bold]targets (value, unit)[/]  P {t.precision:.3f}  R {t.recall:.3f}  F1 {t.f1:.3f}  "
+        f"(tp {t.tp}, fp {t.fp}, fn {t.fn})",
+        highlight=False,
+    )
+    if show_errors:
+        errs = Table(title="errors", title_justify="left")
+        for col in ("document", "kind", "error", "type", "name"):
+            errs.add_column(col)
+        for e in report.errors:
+            errs.add_row(e["doc"], e["kind"], e["error"], e["type"], e["name"])
+        console.print(errs)
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     head = Table(title="policykg graph", show_header=False, title_justify="left")
     for key in ("documents", "sections", "points", "targets", "nodes", "edges"):
