@@ -29,7 +29,8 @@ PATTERN_DIR = Path(__file__).with_name("patterns")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUOTE = re.compile(r"[“\"「]([^“”\"「」。\n]{1,40})[”\"」]")
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
-_ENUM_TAIL = re.compile(r"^(?:[、，,和及与]?)(?:等)?(?:[一二三四五六七八九十两\d]+(?:大|个|项|类|件)?)?")
+_ENUM_TAIL = re.compile(r"(?:[、，,和及与]?)(?:等)?(?:[一二三四五六七八九十两\d]+(?:大|个|项|类|件)?)?")
+_CN_NUMERAL_RUN = re.compile(r"[一二三四五六七八九十两百千]+(?=[个项大类部批])|[一二三四五六七八九十两百千]{2,}")
 _SCOPE_START = ("全国", "全省", "全市", "全县", "全区", "省", "市", "县", "区", "国家", "中央")
 _AGENCY_START = ("省", "市", "县", "区", "镇", "乡", "各", "国家", "中央", "全国", "中共", "国务院")
 
@@ -44,6 +45,11 @@ def _read_words(path: Path) -> frozenset[str]:
         if line:
             words.add(line)
     return frozenset(words)
+
+
+# Verbs after which a name of generic words is still a name: 开展劳动教育实践行动,
+# 举办科技艺术大赛. Only for programmes and events, which plans name that way.
+TRIGGERS = _read_words(PATTERN_DIR / "trigger_verbs.txt")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class Rules:
     boundary_lengths: tuple[int, ...]
     generic: frozenset[str]
     generic_lengths: tuple[int, ...]
+    leading: frozenset[str]
+    leading_lengths: tuple[int, ...]
 
     def is_generic(self, text: str) -> bool:
         """True when `text` splits entirely into generic words (or is empty).
@@ -71,6 +79,7 @@ class Rules:
         """
         if "+" in text or "、" in text:
             return all(self.is_generic(part) for part in re.split(r"[+、]", text))
+        text = _CN_NUMERAL_RUN.sub("", text)  # 十一部门, 三项: numbers name nothing
         n = len(text)
         ok = [False] * (n + 1)
         ok[0] = True
@@ -86,13 +95,24 @@ class Rules:
         return any(text[max(0, pos - n) : pos] in self.boundaries for n in self.boundary_lengths)
 
     def leading_boundary(self, text: str) -> int:
-        """Length of the boundary words (verbs) a text starts with: 推动学校 → 2."""
+        """Length of the verbs a text starts with: 推动学校 → 2, 建设智慧校园平台 → 2."""
         total = 0
         while True:
-            n = next((n for n in self.boundary_lengths if n > 1 and text[total : total + n] in self.boundaries), 0)
+            n = next(
+                (
+                    n
+                    for n in self.leading_lengths
+                    if n > 1
+                    and total + n <= len(text)
+                    and (text[total : total + n] in self.leading or text[total : total + n] in self.boundaries)
+                ),
+                0,
+            )
             if not n:
                 return total
             total += n
+            if total == len(text):
+                return total
 
     def suffix_of(self, name: str) -> SuffixRule | None:
         """The longest known suffix `name` ends with."""
@@ -113,6 +133,7 @@ def load_rules(directory: Path = PATTERN_DIR) -> Rules:
                 suffixes[obj["suffix"]] = SuffixRule(obj["label"], obj["suffix"], obj.get("anchor", "name"))
     boundaries = _read_words(directory / "left_boundaries.txt")
     generic = _read_words(directory / "generic_words.txt")
+    leading = _read_words(directory / "leading_verbs.txt")
     ordered = sorted(suffixes, key=len, reverse=True)
     return Rules(
         suffixes=suffixes,
@@ -121,10 +142,12 @@ def load_rules(directory: Path = PATTERN_DIR) -> Rules:
         boundary_lengths=tuple(sorted({len(w) for w in boundaries}, reverse=True)),
         generic=generic,
         generic_lengths=tuple(sorted({len(w) for w in generic}, reverse=True)),
+        leading=leading,
+        leading_lengths=tuple(sorted({len(w) for w in leading | boundaries}, reverse=True)),
     )
 
 
-MAX_PREFIX = 18
+MAX_PREFIX = 24
 
 
 class EntityRules:
@@ -170,10 +193,19 @@ class EntityRules:
                     label = rule.label
                 elif tail_label is not None:
                     label = tail_label
+                elif len(group) == 1 and self._whole_object(text, m.start(), m.end()):
+                    label = "Program"  # 深入推进“两大革命”。: a quoted name that is all the verb acts on
                 if label is not None:
                     source = "quote" if len(group) == 1 else "enum"
                     add_candidate(doc, view, m.start(1), m.end(1), label, inner, source)
             i = j + 1
+
+    def _whole_object(self, text: str, start: int, end: int) -> bool:
+        before = text[max(0, start - 4) : start]
+        after = text[end : end + 1]
+        return any(before.endswith(t) for t in ("实施", "推进", "深化", "落实", "开展", "启动")) and (
+            not after or after in "。，,；;、"
+        )
 
     def _label_after(self, text: str, pos: int) -> str | None:
         """Type named by the words right after a quote: “学在诸暨”公共服务平台 → Platform.
@@ -195,10 +227,14 @@ class EntityRules:
             if rule is None:
                 continue
             middle = head[: -len(rule.suffix)]
-            if len(middle) <= 4 and (middle == "" or self.rules.is_generic(middle)):
-                # a direct suffix (“银龄”计划) names X+suffix: the suffix rule's job
-                if middle == "" and (m is None or m.end() == pos):
-                    return None
+            enumerated = m is not None and m.end() > pos
+            if enumerated and (middle == "" or self.rules.is_generic(middle)):
+                return rule.label  # “A”“B”等专项行动: each quote is one
+            if rule.anchor == "quote" and (middle == "" or self.rules.is_generic(middle)):
+                return rule.label  # “学宪法 讲宪法”系列活动: a type word that follows quotes
+            # “学在诸暨”公共服务平台: a plain type word after a quoted event or
+            # platform; a programme keeps its words (“活动操场”建设项目).
+            if rule.label in ("Event", "Platform") and middle and len(middle) <= 4 and self.rules.is_generic(middle):
                 return rule.label
             return None
         return None
@@ -219,9 +255,12 @@ class EntityRules:
             seen_ends.add(end)
             name = text[start:end]
             prefix = name[: -len(suffix)]
+            if rule.anchor == "quote":
+                continue  # only types the words after a quote
             closing = prefix.rfind("”")
             if (
-                closing >= 0
+                rule.label in ("Event", "Platform")
+                and closing >= 0
                 and len(prefix) - closing - 1 <= 4
                 and self.rules.is_generic(prefix[closing + 1 :])
                 and closing + 1 < len(prefix)
@@ -240,7 +279,9 @@ class EntityRules:
             # once the name has two characters, so that a name may itself end
             # in one (学生体质健康提升行动). Verbs swallowed that way are
             # stripped again in _accept (推动学校 → 学校 → generic).
-            if text[pos - 1] in self.rules.boundaries or (s - pos >= 2 and self.rules.boundary_before(text, pos)):
+            if (
+                text[pos - 1] in self.rules.boundaries and text[max(0, pos - 2) : pos] not in _WORDS_WITH_FUNCTION_CHAR
+            ) or (s - pos >= 2 and self.rules.boundary_before(text, pos)):
                 break
             ch = text[pos - 1]
             if ch in ")）":
@@ -250,15 +291,29 @@ class EntityRules:
                 pos = opening
                 continue
             if ch == "”":
-                opening = text.rfind("“", limit, pos - 1)
+                opening = text.rfind("“", max(0, pos - 45), pos - 1)
                 # a quoted list (“党员发展、德育工作”) is not part of one name
                 if opening < 0 or re.search(r"[、，,]", text[opening:pos]):
                     break
                 pos = opening
                 continue
+            if ch.isdigit():
+                # an ordinal belongs to the name (第40个教师节…); other numbers end it
+                k = pos - 1
+                while k > 0 and text[k - 1].isdigit():
+                    k -= 1
+                if k > 0 and text[k - 1] == "第":
+                    pos = k - 1
+                    continue
+                break
             if not (_CJK.match(ch) or (ch.isascii() and ch.isalpha())):
                 break
             pos -= 1
+        # a place name the scan cut through (犍为县 broken at 为) is whole again
+        for k in range(1, 4):
+            for n in range(3, 9):
+                if pos - (n - k) >= 0 and text[pos - (n - k) : pos + k] in self.lexicon.places and n > k:
+                    return pos - (n - k)
         return pos
 
     def _accept(self, prefix: str, rule: SuffixRule, text: str, start: int, end: int) -> int | None:
@@ -269,19 +324,44 @@ class EntityRules:
             return None
         if rule.label == "Institution" and rule.suffix[-1] == "学" and text[end : end + 1] in _AFTER_XUE:
             return None  # 小学生, 中学阶段, 大学校园: the suffix is inside a longer word
+        if rule.label == "Institution" and prefix.endswith(_CATEGORY_WORDS):
+            return None  # 科学教育试点学校, “幸福行动”示范学校: a category of schools, not one
+        if rule.label == "Program" and text[end : end + 1] in _AFTER_PROGRAM:
+            return None
+        if rule.label in ("Institution", "Platform"):
+            # 某学校建设某中心, 某公司合作共建某学院: a unit named inside the
+            # prefix and followed by more words ends there; the name starts after
+            inner = None
+            for im in _INNER_UNIT.finditer(prefix):
+                inner = im
+            if inner is not None:
+                head = len(prefix[: inner.end()]) if inner.end() < len(prefix) else 0
+                if head:
+                    cut_inner = self._accept(prefix[head:], rule, text, start + head, end)
+                    return None if cut_inner is None else head + cut_inner
         lead_verb = self.rules.leading_boundary(prefix)
         if lead_verb:
             prefix = prefix[lead_verb:]
         plain = normalize_name(prefix)
         if not plain:
             return None
+        if (
+            rule.label == "Institution"
+            and len(plain) >= 4
+            and not self.lexicon.place_at(prefix, 0)
+            and self.rules.is_generic(plain[2:])
+            and not self.rules.is_generic(plain[:2])
+        ):
+            return None  # 新增省级示范性幼儿园, 改善农村学校: an unknown verb before generic words
         # Cut to a place name inside the prefix: 对接白城市… → 白城市…
         lexicon = self.lexicon
         cut = 0
         if not lexicon.place_at(prefix, 0):
-            for k in range(1, len(prefix) - 1):
+            # 对接白城市…: at most two unknown characters before a place are a
+            # verb, not part of the name (but 第五届长三角… keeps its ordinal)
+            for k in range(1, min(3, len(prefix) - 1)):
                 n = lexicon.place_at(prefix, k)
-                if n >= 3 or (n and prefix[k : k + n] in _REGIONS):
+                if (n >= 3 or (n and prefix[k : k + n] in _REGIONS)) and not prefix.startswith(("第", "首", "全")):
                     cut = k
                     break
         cut += lead_verb
@@ -292,18 +372,53 @@ class EntityRules:
             if not (lexicon.place_at(prefix, 0) or prefix.startswith(_AGENCY_START)):
                 return None
             return cut
+        if rule.anchor == "placename":
+            n = lexicon.place_at(prefix, 0)
+            if not n or self.rules.is_generic(normalize_name(prefix[n:])):
+                return None
+            return cut
         if rule.anchor == "scope" and not (lexicon.place_at(prefix, 0) or prefix.startswith(_SCOPE_START)):
             return None
         if rule.anchor == "short":
             if not (2 <= len(plain) <= 3) or self.rules.is_generic(plain):
                 return None
             return cut
-        if self.rules.is_generic(plain) or (len(plain) < 2 and not lexicon.place_at(prefix, 0)):
+        if len(plain) < 2 and not lexicon.place_at(prefix, 0):
             return None
+        if self.rules.is_generic(plain):
+            # generic words name a programme or event only as the object of a
+            # trigger verb, or as the collective of an enumeration (…等五大重点工程)
+            if rule.label not in ("Program", "Event"):
+                return None
+            collective = text[max(0, start + cut - 1) : start + cut] == "等" and _CN_NUMERAL_RUN.match(plain)
+            if not collective and (len(plain) < 4 or not self._after_trigger(text, start + cut)):
+                return None
         return cut
 
+    def _after_trigger(self, text: str, start: int) -> bool:
+        """Is the name the object of a trigger verb, directly or as the next item of a 、 list?"""
+        pos = start
+        for _ in range(4):
+            before = text[max(0, pos - 4) : pos]
+            if any(before.endswith(t) for t in TRIGGERS):
+                return True
+            if not before.endswith("、"):
+                return False
+            # step over the previous list item
+            k = pos - 1
+            while k > 0 and _CJK.match(text[k - 1]) and pos - k < 20:
+                k -= 1
+                if any(text[max(0, k - 4) : k].endswith(t) for t in TRIGGERS):
+                    return True
+            pos = k
+        return False
 
-_AFTER_XUE = frozenset("生校段阶教部习科年类期")
+
+_AFTER_XUE = frozenset("生校段阶教部习科年类期位")
+_WORDS_WITH_FUNCTION_CHAR = frozenset({"中等", "高等", "初等", "同等", "平等", "对等", "均等", "相等", "优等", "以及"})
+_AFTER_PROGRAM = frozenset("式性师力化")  # 项目式学习, 计划性, 工程师: the suffix is inside a word
+_INNER_UNIT = re.compile(r"(?:学校|学院|大学|公司|中心|幼儿园|中学|小学)(?=.{2,})")
+_CATEGORY_WORDS = ("优秀", "先进", "示范", "试点", "特色", "品牌", "定点", "基地", "标杆", "样板", "达标", "星级")
 _REGIONS = frozenset({"东北", "华北", "华东", "华南", "华中", "西南", "西北"})
 
 
@@ -316,43 +431,107 @@ class EntityResolver:
     """spaCy component: choose non-overlapping entities from all candidates.
 
     Longer spans win (白城职业技术学院 over the place 白城 inside it), trusted
-    sources break ties; a rule span that merely adds words to the left of a
-    lexicon name ending at the same place (深化国家智慧教育平台) yields to it.
-    Every candidate stays in ``doc.spans["candidates"]`` for relations that
-    need nested names (LOCATED_IN).
+    sources break ties. A known name followed by a unit suffix becomes one
+    name (教育部教育技术与资源发展中心培训中心). A quoted name inside a chosen
+    one that names a thing of its own (元培计划 in 第四期“元培计划”培训班) is
+    kept in ``doc.user_data["policykg_nested"]``. Every candidate stays in
+    ``doc.spans["candidates"]`` for relations that need nested names.
     """
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
+        self.rules = load_rules()
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = list(doc.spans[CANDIDATES]) if CANDIDATES in doc.spans else []
-        for key in ("user",):
-            if key in doc.spans:
-                for span in doc.spans[key]:
-                    # the pattern's "id" is its canonical name
-                    span.kb_id_ = normalize_name(span.id_ or span.text)
-                    span.id_ = "user"
-                    spans.append(span)
-        trusted_ends = {
-            (s.end_char, s.start_char) for s in spans if s.id_ in ("lexicon", "user", "title", "quote", "enum")
-        }
-        kept: list[Span] = []
-        for span in spans:
-            if span.id_ == "suffix" and any(e == span.end_char and st > span.start_char for e, st in trusted_ends):
-                continue
-            kept.append(span)
-        kept.sort(key=lambda s: (-(s.end_char - s.start_char), -PRIORITY.get(s.id_, 0), s.start_char))
+        if "user" in doc.spans:
+            for span in doc.spans["user"]:
+                # the pattern's "id" is its canonical name
+                span.kb_id_ = normalize_name(span.id_ or span.text)
+                span.id_ = "user"
+                spans.append(span)
+        spans = [self._relabel(doc, s) for s in spans if not _is_formula(doc.text, s)]
+        spans.extend(self._extend_known(doc, spans))
+        spans = self._split_possessor(spans)
+        spans.sort(key=lambda s: (-(s.end_char - s.start_char), -PRIORITY.get(s.id_, 0), s.start_char))
         taken = [False] * (len(doc) + 1)
         chosen: list[Span] = []
-        for span in kept:
+        for span in spans:
             if any(taken[i] for i in range(span.start, span.end)):
                 continue
             for i in range(span.start, span.end):
                 taken[i] = True
             chosen.append(span)
         doc.ents = sorted(chosen, key=lambda s: s.start)  # type: ignore[assignment]
+        nested = [
+            s
+            for s in spans
+            if s.id_ in ("quote", "enum")
+            and s not in chosen
+            and self.rules.suffix_of(s.kb_id_) is not None
+            and any(c.start_char < s.start_char and s.end_char < c.end_char for c in chosen)
+        ]
+        doc.user_data.setdefault("policykg_nested", []).extend(nested)
         return doc
+
+    def _relabel(self, doc: Doc, span: Span) -> Span:
+        """A known plan outside 《》 is implemented as a programme: 实施“十四五”…行动计划."""
+        if (
+            span.label_ == "Policy"
+            and span.id_ == "lexicon"
+            and span.kb_id_.endswith(_PROGRAM_ENDS)
+            and doc.text[max(0, span.start_char - 1) : span.start_char] != "《"
+        ):
+            new = Span(doc, span.start, span.end, label="Program", kb_id=span.kb_id_)
+            new.id_ = span.id_
+            return new
+        return span
+
+    def _split_possessor(self, spans: list[Span]) -> list[Span]:
+        """教育部国家中小学智慧教育平台 is two names: the owner, then the known platform."""
+        known = [s for s in spans if s.id_ == "lexicon"]
+        drop = set()
+        for s in spans:
+            if s.id_ != "suffix":
+                continue
+            for k in known:
+                if (
+                    k.end_char == s.end_char
+                    and k.start_char > s.start_char
+                    and any(
+                        o.start_char == s.start_char
+                        and o.end_char == k.start_char
+                        and o.label_ in ("Agency", "Institution")
+                        for o in known
+                    )
+                ):
+                    drop.add(id(s))
+        return [s for s in spans if id(s) not in drop]
+
+    def _extend_known(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """A known name with a unit or type word after it: …资源发展中心培训中心, …能力提升项目."""
+        known = [s for s in spans if s.id_ == "lexicon" and s.label_ != "Place"]
+        out = []
+        for s in spans:
+            if s.id_ != "suffix":
+                continue
+            for k in known:
+                if k.start_char < s.start_char < k.end_char < s.end_char:
+                    merged = Span(
+                        doc, k.start, s.end, label=s.label_, kb_id=normalize_name(doc.text[k.start_char : s.end_char])
+                    )
+                    merged.id_ = "suffix"
+                    out.append(merged)
+        return out
+
+
+_PROGRAM_ENDS = ("计划", "行动", "工程", "项目", "规划")
+_FORMULA = re.compile(r"^[^。，,；;：:]{0,12}?精神")
+
+
+def _is_formula(text: str, span: Span) -> bool:
+    """党的二十大和二十届三中全会精神: congresses cited for their spirit are formulas, not events."""
+    return span.label_ == "Event" and bool(_FORMULA.match(text, span.end_char))
 
 
 @Language.factory("policykg_entity_resolver")

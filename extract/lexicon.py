@@ -37,6 +37,7 @@ class LexEntry:
     label: str
     name: str  # canonical
     surface: str
+    level: str = ""  # places: province, prefecture, county, zone, region
 
 
 class Lexicon:
@@ -54,6 +55,7 @@ class Lexicon:
         if self._by_surface:
             self._automaton.make_automaton()
         self.places = {e.surface: e for e in self._by_surface.values() if e.label == "Place"}
+        self.place_levels = {e.name: e.level for e in self.places.values()}
 
     def __len__(self) -> int:
         return len(self._by_surface)
@@ -94,6 +96,8 @@ def _plausible(text: str, start: int, end: int, entry: LexEntry) -> bool:
     """
     surface = entry.surface
     nxt = text[end : end + 1]
+    if entry.label == "Event" and text[end : end + 2] == "精神":
+        return False  # 党的二十大精神: the spirit of a congress, a formula, not the event
     if nxt and nxt in _WRONG_NEXT.get(surface[-1], ""):
         return False
     if (
@@ -136,12 +140,13 @@ def _read_places(path: Path) -> Iterator[LexEntry]:
                 continue
             name = row[0].strip()
             short = row[1].strip() if len(row) > 1 else ""
+            level = row[2].strip() if len(row) > 2 else ""
             if len(name) >= 2:
-                yield LexEntry("Place", name, name)
+                yield LexEntry("Place", name, name, level)
             # A short form with a function character (和政, 兴和) reads as
             # ordinary words in running text (…和政治…); only full names count.
             if len(short) >= 2 and not any(ch in _FUNCTION_CHARS for ch in short):
-                yield LexEntry("Place", name, short)
+                yield LexEntry("Place", name, short, level)
 
 
 @lru_cache(maxsize=4)

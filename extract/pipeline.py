@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -28,7 +29,7 @@ from extract import relations as _relations  # noqa: F401
 from extract import targets as _targets  # noqa: F401
 from extract.normalize import normalize_name
 from extract.read import RawDocument, iter_input_files, read_document
-from extract.structure import parse_structure
+from extract.structure import Structure, parse_structure
 from graph.errors import InputError
 from graph.model import (
     DocumentMeta,
@@ -98,8 +99,10 @@ def read_patterns(path: Path) -> list[dict[str, object]]:
     return out
 
 
-def _units(structure) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _units(structure: Structure) -> Iterator[tuple[str, str]]:
     """(unit id, text) for everything that can mention entities."""
+    if structure.cover.strip():
+        yield f"{structure.document.id}:cover", structure.cover
     if structure.preamble.strip():
         yield structure.document.id, structure.preamble
     for section in structure.sections:
@@ -107,6 +110,18 @@ def _units(structure) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-d
             yield section.id, section.text
     for point in structure.points:
         yield point.id, point.text
+
+
+_INSTITUTION_HEAD = re.compile(r"(?:学校|单位|幼儿园|学院|大学|中学|小学|中心学校)[)）]?$")
+
+
+def addressee_type(name: str) -> str:
+    """Addressees are agencies unless they are schools or units (各直属学校(单位)).
+
+    >>> addressee_type("各县(市、区)教育局"), addressee_type("直属各单位"), addressee_type("镇乡(街道)中心学校")
+    ('Agency', 'Institution', 'Institution')
+    """
+    return "Institution" if _INSTITUTION_HEAD.search(name) else "Agency"
 
 
 def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
@@ -127,26 +142,35 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
     if issuer is not None:
         mentions.setdefault(issuer, [])
     for addressee in meta.addressees:
-        mentions.setdefault(EntityKey("Agency", addressee), [])
+        mentions.setdefault(EntityKey(addressee_type(addressee), addressee), [])
 
     units = list(_units(structure))
-    docs = nlp.pipe(
-        (_with_context(nlp, text, unit_id, issuer) for unit_id, text in units),
-    )
+    docs = nlp.pipe(_with_context(nlp, text, unit_id, issuer) for unit_id, text in units)
     for (unit_id, _text), doc in zip(units, docs, strict=True):
-        for ent in doc.ents:
+        for ent in [*doc.ents, *doc.user_data.get("policykg_nested", ())]:
             key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(ent.text))
             if not key.name:
                 continue
-            mentions[key].append(Mention(unit_id, ent.start_char, ent.end_char, ent.text))
+            mention = Mention(unit_id, ent.start_char, ent.end_char, ent.text)
+            if mention not in mentions[key]:
+                mentions[key].append(mention)
             surface = normalize_name(ent.text)
             if surface != key.name:
                 aliases[key].add(surface)
         relations.extend(doc.user_data.get("policykg_relations", ()))
         targets.extend(doc.user_data.get("policykg_targets", ()))
 
+    renamed = _short_forms(mentions)
+    for short, full in renamed.items():
+        mentions[full].extend(mentions.pop(short))
+        aliases[full] |= {short.name} | aliases.pop(short, set())
+    relations = [
+        Relation(r.type, renamed.get(r.head, r.head), renamed.get(r.tail, r.tail), r.evidence) for r in relations
+    ]
+    targets = [replace(t, about=renamed.get(t.about, t.about)) if t.about else t for t in targets]
+
     entities = tuple(
-        Entity(type=k.type, name=k.name, aliases=tuple(sorted(aliases[k])), mentions=tuple(ms))
+        Entity(type=k.type, name=k.name, aliases=tuple(sorted(aliases[k] - {k.name})), mentions=tuple(ms))
         for k, ms in mentions.items()
     )
     return Extraction(
@@ -157,8 +181,32 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
         relations=tuple(_dedupe_relations(relations)),
         targets=tuple(targets),
         preamble=structure.preamble,
+        cover=structure.cover,
         warnings=tuple(structure.warnings),
     )
+
+
+def _short_forms(mentions: dict[EntityKey, list[Mention]]) -> dict[EntityKey, EntityKey]:
+    """Later short mentions of a name already written in full: 市域产教联合体 → 新能源市域产教联合体.
+
+    Only when the short form ends the full name, is at least four characters,
+    has the same type, and exactly one full name fits; never for places
+    (白城市 inside 白城市教育局 is a different thing).
+    """
+    out: dict[EntityKey, EntityKey] = {}
+    by_type: dict[str, list[EntityKey]] = defaultdict(list)
+    for k in mentions:
+        by_type[k.type].append(k)
+    for etype, keys in by_type.items():
+        if etype == "Place":
+            continue
+        for short in keys:
+            if len(short.name) < 4 or not mentions[short]:
+                continue
+            fulls = [k for k in keys if k != short and k.name.endswith(short.name) and mentions[k]]
+            if len(fulls) == 1:
+                out[short] = fulls[0]
+    return out
 
 
 def _with_context(nlp: Language, text: str, unit_id: str, issuer: EntityKey | None) -> Doc:

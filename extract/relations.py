@@ -18,6 +18,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extract.lexicon import load_lexicon
 from extract.textview import CANDIDATES
 from graph.model import EntityKey, Evidence, Relation
 
@@ -86,7 +87,11 @@ class RelationReader:
             ]
             for i, m in enumerate(triggers):
                 c_start, c_end = next(((a, b) for a, b in clauses if a <= m.start() < b), (s_start, s_end))
-                next_trigger = next((t.start() for t in triggers[i + 1 :] if t.start() < c_end), c_end)
+                # the next verb ends this one's objects; 和/与 join objects, they don't end them
+                next_trigger = next(
+                    (t.start() for t in triggers[i + 1 :] if t.start() < c_end and not self._is_joiner(t.group())),
+                    c_end,
+                )
                 evidence = Evidence(unit, sentence, m.group(), m.start(), m.end())
                 for rule in self.rules[m.group()]:
                     out.extend(
@@ -96,6 +101,9 @@ class RelationReader:
         out.extend(_located_in(doc, unit))
         doc.user_data["policykg_relations"] = out
         return doc
+
+    def _is_joiner(self, word: str) -> bool:
+        return all(r.closer for r in self.rules[word])
 
     def _apply(
         self,
@@ -118,8 +126,14 @@ class RelationReader:
         if rule.type in ("IMPLEMENTS", "ORGANIZES"):
             if head is None:
                 return out
+            # the objects follow the verb directly, as one list (实施“A”“B”和C):
+            # 启动编制X is drafting X, 巩固深化X成果 consolidates results
+            pos = m.end()
             for e in after:
-                if e.label_ in rule.tail:
+                if e.start_char - pos > 4:
+                    break
+                pos = e.end_char
+                if e.label_ in rule.tail and not text.startswith(("成果", "成效"), e.end_char):
                     out.append(Relation(rule.type, head, _key(e), evidence))
         elif rule.type == "PARTNERS_WITH":
             if rule.closer:
@@ -186,6 +200,7 @@ def _subject(before: list[Span], c_start: int, text: str) -> Span | None:
     return None
 
 
+_SPECIFIC = {"zone": 4, "county": 3, "": 3, "prefecture": 2, "province": 1}
 _ENUM_PARENT = re.compile(r"^\s*[”\"」]?\s*等")
 
 
@@ -212,17 +227,32 @@ def _part_of_enumerations(text: str, ents: list[Span], unit: str | None, sentenc
 
 
 def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
-    """Institutions and zones whose names carry their place: 白城职业技术学院 → 白城市."""
+    """Institutions and zones whose names carry their place: 白城职业技术学院 → 白城市.
+
+    Only administrative places count (华东 in 华东师范大学 is a region, not
+    where the university is). The place becomes an entity of its own too.
+    """
     if CANDIDATES not in doc.spans:
         return []
-    places = [s for s in doc.spans[CANDIDATES] if s.label_ == "Place"]
+    levels = load_lexicon().place_levels
+    places = [s for s in doc.spans[CANDIDATES] if s.label_ == "Place" and levels.get(s.kb_id_) != "region"]
     out = []
+    nested = doc.user_data.setdefault("policykg_nested", [])
     for ent in doc.ents:
         if ent.label_ not in ("Institution", "Place"):
             continue
-        for p in places:
-            if ent.start_char <= p.start_char and p.end_char <= ent.end_char and p.kb_id_ != ent.kb_id_:
-                sentence = ent.sent.text if doc.has_annotation("SENT_START") else ent.text
+        inside = [
+            p
+            for p in places
+            if ent.start_char <= p.start_char and p.end_char <= ent.end_char and p.kb_id_ != ent.kb_id_
+        ]
+        inside.sort(key=lambda p: _SPECIFIC.get(levels.get(p.kb_id_, ""), 0), reverse=True)
+        for p in inside[:1]:
+            if True:
+                sentence = next(
+                    (m.group().strip() for m in _SENTENCE.finditer(doc.text) if m.start() <= ent.start_char < m.end()),
+                    ent.text,
+                )
                 out.append(
                     Relation(
                         "LOCATED_IN",
@@ -231,6 +261,8 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
                         Evidence(unit, sentence, p.text, p.start_char, p.end_char),
                     )
                 )
+                if p not in nested:
+                    nested.append(p)
                 break
     return out
 

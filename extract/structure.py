@@ -162,6 +162,7 @@ class Structure:
     points: list[Point] = field(default_factory=list)
     preamble: str = ""
     preamble_start: int = 0
+    cover: str = ""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -278,6 +279,10 @@ def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf
         start = first.start + len(first.text) - len(first.text.lstrip(" \t\u3000"))
         structure.preamble_start = start
         structure.preamble = text[start : info.preamble[-1].end].rstrip()
+    if info.cover:
+        first = info.cover[0]
+        start = first.start + len(first.text) - len(first.text.lstrip(" \t\u3000"))
+        structure.cover = text[start : info.cover[-1].end].rstrip()
     _read_body(lines[body_start:], text, doc_id, structure)
     if not structure.points:
         _paragraph_fallback(lines[body_start:] if body_start < len(lines) else info.preamble, text, doc_id, structure)
@@ -300,6 +305,7 @@ def _find_body_start(lines: list[_Line]) -> int:
 class _HeaderInfo:
     fields: dict[str, Any]
     preamble: list[_Line]
+    cover: list[_Line]
 
 
 def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _HeaderInfo:
@@ -313,6 +319,7 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
     content = [ln for _, ln in header if ln.stripped]
 
     signature_at = -1
+    addressee_at = -1
     for k, line in enumerate(content):
         s = line.stripped
         if title is None and re.match(r"^关于.{2,80}(?:通知|意见|决定|函|通报|报告|方案|要点)$", s):
@@ -321,6 +328,7 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
             doc_number = parse_doc_number(s)
         if not addressees and re.search(r"[:：]$", s) and len(s) <= 120 and not _META_KEY_RE.search(s):
             addressees = split_addressees(s)
+            addressee_at = k
         if (
             _AGENCY_LINE.match(s)
             and k + 1 < len(content)
@@ -345,6 +353,8 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
         preamble.append(line)
     if title is None:
         title = plan_title
+    # The cover letter (现将《…》印发给你们…) between addressees and signature.
+    cover = content[addressee_at + 1 : signature_at - 1] if 0 <= addressee_at < signature_at - 1 else []
     return _HeaderInfo(
         fields={
             "title": title,
@@ -356,6 +366,7 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
             "addressees": addressees,
         },
         preamble=preamble,
+        cover=cover,
     )
 
 

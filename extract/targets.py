@@ -134,8 +134,8 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
         if any(a <= start < b for a, b in quoted):
             continue
         prev = text[start - 1] if start else ""
-        if prev == "第" or prev.isdigit() or prev in "+＋":
-            continue
+        if prev in ("第", "届") or prev.isdigit() or prev in "+＋":
+            continue  # 第二批, 十二届四次全会: ordinals and sessions
         nxt = text[end : end + 1]
         if nxt in "+＋" or text[start:end].endswith("年") or nxt in ("年", "届"):
             continue
@@ -212,6 +212,9 @@ class TargetReader:
         unit = doc.user_data.get("policykg_unit")
         targets = find_targets(doc.text, unit)
         linked = []
+        ents = list(doc.ents)
+        # a number inside a name (中央八项规定) is part of the name, not a commitment
+        targets = [t for t in targets if not any(e.start_char < t.end <= e.end_char for e in ents)]
         for t in targets:
             about = None
             # the entity named in the same clause, right before the number

@@ -71,7 +71,7 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
         )
         G.add_edge(p.section or doc.id, p.id, key="HAS_POINT", type="HAS_POINT")
 
-    texts = {doc.id: ex.preamble, **{s.id: s.text for s in ex.sections}, **{p.id: p.text for p in ex.points}}
+    texts = ex.unit_texts()
     sentence_members: dict[tuple[str, int], set[str]] = defaultdict(set)
     for e in ex.entities:
         nid = entity_id(e.key)
@@ -92,7 +92,10 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
         per_unit = Counter(m.point for m in e.mentions if m.point)
         for unit, count in per_unit.items():
             spans = [[m.start, m.end] for m in e.mentions if m.point == unit]
-            G.add_edge(unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans)
+            if unit == ex.cover_id:  # the cover letter is part of the document node
+                G.add_edge(doc.id, nid, key="MENTIONS|cover", type="MENTIONS", count=count, spans=spans, part="cover")
+            else:
+                G.add_edge(unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans)
         for m in e.mentions:
             if m.point in texts:
                 sentence_members[(m.point, _sentence_index(texts[m.point], m.start))].add(nid)
@@ -100,8 +103,9 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
     if doc.issuer and G.has_node(entity_id(EntityKey("Agency", doc.issuer))):
         G.add_edge(entity_id(EntityKey("Agency", doc.issuer)), doc.id, key="ISSUED", type="ISSUED")
     for a in doc.addressees:
-        if G.has_node(entity_id(EntityKey("Agency", a))):
-            G.add_edge(doc.id, entity_id(EntityKey("Agency", a)), key="ADDRESSED_TO", type="ADDRESSED_TO")
+        for etype in ("Agency", "Institution"):  # schools and units are addressed too
+            if G.has_node(entity_id(EntityKey(etype, a))):
+                G.add_edge(doc.id, entity_id(EntityKey(etype, a)), key="ADDRESSED_TO", type="ADDRESSED_TO")
 
     for t in ex.targets:
         G.add_node(

@@ -179,7 +179,20 @@ class Extraction:
     relations: tuple[Relation, ...] = ()
     targets: tuple[Target, ...] = ()
     preamble: str = ""
+    cover: str = ""
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def cover_id(self) -> str:
+        """Unit id of the cover letter (现将《…》印发给你们), whose mentions hang on the document."""
+        return f"{self.document.id}:cover"
+
+    def unit_texts(self) -> dict[str, str]:
+        """Text of every unit a mention can point into, by unit id."""
+        texts = {self.document.id: self.preamble, self.cover_id: self.cover}
+        texts.update({s.id: s.text for s in self.sections})
+        texts.update({p.id: p.text for p in self.points})
+        return texts
 
     def to_dict(self) -> dict[str, Any]:
         """The extraction JSONL contract (issue 2); extend, don't break."""
@@ -188,6 +201,7 @@ class Extraction:
         return {
             "document": doc,
             "preamble": self.preamble,
+            "cover": self.cover,
             "sections": [asdict(s) for s in self.sections],
             "points": [
                 {
@@ -250,6 +264,7 @@ class Extraction:
         return cls(
             document=document,
             preamble=data.get("preamble", ""),
+            cover=data.get("cover", ""),
             sections=tuple(Section(**s) for s in data.get("sections", [])),
             points=tuple(Point(doc_id=document.id, **{k: v for k, v in p.items()}) for p in data.get("points", [])),
             entities=tuple(

@@ -44,9 +44,7 @@ def test_generic_nouns_are_not_entities(extractions, generic):
 
 def test_mentions_point_into_their_unit(extractions):
     for ex in extractions.values():
-        texts = {p.id: p.text for p in ex.points}
-        texts.update({s.id: s.text for s in ex.sections})
-        texts[ex.document.id] = ex.preamble
+        texts = ex.unit_texts()
         for e in ex.entities:
             for m in e.mentions:
                 assert texts[m.point][m.start : m.end] == m.text
