@@ -283,6 +283,8 @@ class EntityRules:
                 text[pos - 1] in self.rules.boundaries and text[max(0, pos - 2) : pos] not in _WORDS_WITH_FUNCTION_CHAR
             ) or (s - pos >= 2 and self.rules.boundary_before(text, pos)):
                 break
+            if s - pos >= 2 and self.rules.leading_boundary(text[pos:s]) and self._known_ends_at(text, pos):
+                break  # 宁德时代|共建新能源产业学院: a known name, then a verb, then this name
             ch = text[pos - 1]
             if ch in ")）":
                 opening = max(text.rfind("(", limit, pos - 1), text.rfind("（", limit, pos - 1))
@@ -315,6 +317,13 @@ class EntityRules:
                 if pos - (n - k) >= 0 and text[pos - (n - k) : pos + k] in self.lexicon.places and n > k:
                     return pos - (n - k)
         return pos
+
+    def _known_ends_at(self, text: str, pos: int) -> bool:
+        for n in range(2, min(pos, 16) + 1):
+            entry = self.lexicon.get(text[pos - n : pos])
+            if entry is not None and entry.label in ("Institution", "Agency"):
+                return True
+        return False
 
     def _accept(self, prefix: str, rule: SuffixRule, text: str, start: int, end: int) -> int | None:
         """Offset into the candidate where the name starts, or None if not a name."""

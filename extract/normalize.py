@@ -36,6 +36,30 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@lru_cache(maxsize=1)
+def _t2s_chars() -> dict[int, int]:
+    """OpenCC's character table, one character to one: offsets survive conversion."""
+    from importlib import resources
+
+    table: dict[int, int] = {}
+    path = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split(" ")[0]
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = ord(simp)
+    return table
+
+
+def simplify_chars(text: str) -> str:
+    """Traditional to simplified character by character, keeping every offset.
+
+    >>> simplify_chars("實施國培計劃")
+    '实施国培计划'
+    """
+    return text.translate(_t2s_chars())
+
+
 def join_broken(text: str) -> str:
     """Remove whitespace that splits a run of Chinese characters (PDF line ends).
 
@@ -43,6 +67,19 @@ def join_broken(text: str) -> str:
     '新时代近视检出率'
     """
     return _CJK_GAP.sub("", text)
+
+
+def clean_surface(name: str) -> str:
+    """A written form tidied but kept in its own script: the form an alias keeps.
+
+    >>> clean_surface("“國培計劃”")
+    '國培計劃'
+    """
+    text = join_broken(name).translate(_FULLWIDTH)
+    text = text.strip(_EDGE)
+    # Inner 《》 of a title stay; inner quotes are emphasis, not part of the name.
+    text = _QUOTE_RE.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @lru_cache(maxsize=65536)
@@ -60,9 +97,4 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("國家智慧教育平臺，")
     '国家智慧教育平台'
     """
-    text = join_broken(name).translate(_FULLWIDTH)
-    text = text.strip(_EDGE)
-    # Inner 《》 of a title stay; inner quotes are emphasis, not part of the name.
-    text = _QUOTE_RE.sub("", text)
-    text = to_simplified(text)
-    return re.sub(r"\s+", " ", text).strip()
+    return to_simplified(clean_surface(name))

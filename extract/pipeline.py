@@ -27,7 +27,7 @@ from extract import entities as _entities  # noqa: F401
 from extract import lexicon as _lexicon  # noqa: F401
 from extract import relations as _relations  # noqa: F401
 from extract import targets as _targets  # noqa: F401
-from extract.normalize import normalize_name
+from extract.normalize import clean_surface, normalize_name, simplify_chars
 from extract.read import RawDocument, iter_input_files, read_document
 from extract.structure import Structure, parse_structure
 from graph.errors import InputError
@@ -154,12 +154,13 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
             mention = Mention(unit_id, ent.start_char, ent.end_char, ent.text)
             if mention not in mentions[key]:
                 mentions[key].append(mention)
-            surface = normalize_name(ent.text)
-            if surface != key.name:
-                aliases[key].add(surface)
+            for surface in {normalize_name(ent.text), clean_surface(ent.text)}:
+                if surface != key.name:
+                    aliases[key].add(surface)  # 杭师大, and the traditional 國培計劃
         relations.extend(doc.user_data.get("policykg_relations", ()))
         targets.extend(doc.user_data.get("policykg_targets", ()))
 
+    _defined_abbreviations(units, mentions, aliases)
     renamed = _short_forms(mentions)
     for short, full in renamed.items():
         mentions[full].extend(mentions.pop(short))
@@ -186,6 +187,54 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
     )
 
 
+_ABBREVIATION = re.compile(r"[（(]\s*(?:以下|下)简称[:：]?\s*[“\"「]?([^”\"」）)]{2,12})[”\"」]?\s*[）)]")
+
+
+def _defined_abbreviations(
+    units: list[tuple[str, str]], mentions: dict[EntityKey, list[Mention]], aliases: dict[EntityKey, set[str]]
+) -> None:
+    """杭州师范大学（以下简称“杭师大”）: the text defines an alias; its later uses are mentions."""
+    for unit_id, text in units:
+        for m in _ABBREVIATION.finditer(simplify_chars(text)):
+            short = normalize_name(m.group(1))
+            owner = next(
+                (
+                    k
+                    for k, ms in mentions.items()
+                    for x in ms
+                    if x.point == unit_id and x.end in (m.start(), m.start() - 1)
+                ),
+                None,
+            )
+            if owner is None or short == owner.name:
+                continue
+            aliases[owner].add(short)
+            for uid, utext in units:
+                pos = simplify_chars(utext).find(short)
+                while pos >= 0:
+                    taken = any(
+                        x.point == uid and x.start < pos + len(short) and pos < x.end
+                        for ms in mentions.values()
+                        for x in ms
+                    )
+                    if not taken:
+                        mentions[owner].append(Mention(uid, pos, pos + len(short), utext[pos : pos + len(short)]))
+                    pos = simplify_chars(utext).find(short, pos + len(short))
+
+
+def _order(m: Mention) -> tuple[int, int, int]:
+    """Reading order of a mention: cover, opening, sections, points (by number), offset."""
+    unit = m.point or ""
+    if unit.endswith(":cover"):
+        rank = (0, 0)
+    elif ":" not in unit:
+        rank = (1, 0)
+    else:
+        tail = unit.rsplit(":", 1)[1]
+        rank = (2 if tail.startswith("s") else 3, int(tail[1:]) if tail[1:].isdigit() else 0)
+    return (*rank, m.start)
+
+
 def _short_forms(mentions: dict[EntityKey, list[Mention]]) -> dict[EntityKey, EntityKey]:
     """Later short mentions of a name already written in full: 市域产教联合体 → 新能源市域产教联合体.
 
@@ -203,7 +252,15 @@ def _short_forms(mentions: dict[EntityKey, list[Mention]]) -> dict[EntityKey, En
         for short in keys:
             if len(short.name) < 4 or not mentions[short]:
                 continue
-            fulls = [k for k in keys if k != short and k.name.endswith(short.name) and mentions[k]]
+            first_short = min(_order(m) for m in mentions[short])
+            fulls = [
+                k
+                for k in keys
+                if k != short
+                and k.name.endswith(short.name)
+                and mentions[k]
+                and min(_order(m) for m in mentions[k]) < first_short
+            ]
             if len(fulls) == 1:
                 out[short] = fulls[0]
     return out

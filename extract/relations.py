@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extract.lexicon import load_lexicon
+from extract.normalize import simplify_chars
 from extract.textview import CANDIDATES
 from graph.model import EntityKey, Evidence, Relation
 
@@ -71,11 +72,11 @@ class RelationReader:
         unit = doc.user_data.get("policykg_unit")
         issuer: EntityKey | None = doc.user_data.get("policykg_issuer")
         out: list[Relation] = []
-        text = doc.text
+        text = simplify_chars(doc.text)  # triggers are simplified; offsets agree with doc.text
         ents = list(doc.ents)
         for sm in _SENTENCE.finditer(text):
             s_start, s_end = sm.start(), sm.end()
-            sentence = sm.group().strip()
+            sentence = doc.text[s_start:s_end].strip()
             in_sentence = [e for e in ents if e.start_char >= s_start and e.end_char <= s_end]
             if not in_sentence:
                 continue

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from extract.normalize import simplify_chars
 from graph.model import DocumentMeta, Point, Section, document_id
 
 log = logging.getLogger(__name__)
@@ -250,7 +251,9 @@ def _is_structural(line: _Line) -> bool:
 def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf-8") -> Structure:
     """Read header, sections and points out of a plan's clean text."""
     doc_id = document_id(sha256)
-    lines = _split_lines(text)
+    # Patterns read a simplified copy (one character for one, so offsets
+    # agree); every slice a point or section keeps comes from the original.
+    lines = _split_lines(simplify_chars(text))
     meta: dict[str, str] = {}
     meta_lines: set[int] = set()
     for i, line in enumerate(lines):
@@ -393,7 +396,7 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
                 id=f"{doc_id}:p{index}",
                 doc_id=doc_id,
                 number=number,
-                title=_heading(body),
+                title=_heading(simplify_chars(body)),
                 text=body,
                 section=section,
                 start=start,
@@ -477,7 +480,14 @@ def _paragraph_fallback(lines: list[_Line], text: str, doc_id: str, out: Structu
         start = line.start + (len(line.text) - len(line.text.lstrip(" \t\u3000")))
         body = text[start : line.end].rstrip()
         out.points.append(
-            Point(id=f"{doc_id}:p{k}", doc_id=doc_id, number=k, title=_heading(body), text=body, start=start)
+            Point(
+                id=f"{doc_id}:p{k}",
+                doc_id=doc_id,
+                number=k,
+                title=_heading(simplify_chars(body)),
+                text=body,
+                start=start,
+            )
         )
     if out.points:
         out.warnings.append(

@@ -10,10 +10,12 @@ not commitments.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.normalize import simplify_chars
 from graph.model import EntityKey, Target
 
 _CN_NUM = "零〇一二两三四五六七八九十百千"
@@ -210,7 +212,8 @@ class TargetReader:
 
     def __call__(self, doc: Doc) -> Doc:
         unit = doc.user_data.get("policykg_unit")
-        targets = find_targets(doc.text, unit)
+        # read the simplified characters, keep the original words as the target's text
+        targets = [replace(t, text=doc.text[t.start : t.end]) for t in find_targets(simplify_chars(doc.text), unit)]
         linked = []
         ents = list(doc.ents)
         # a number inside a name (中央八项规定) is part of the name, not a commitment

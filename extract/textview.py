@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from extract.normalize import normalize_name
+from extract.normalize import normalize_name, simplify_chars
 
 CANDIDATES = "candidates"
 _GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\n\u3000]+(?=[\u4e00-\u9fff“”《》（(])")
@@ -34,6 +34,9 @@ class TextView:
         >>> v.text, v.to_original(2, 3)
         ('新时代学校', (3, 4))
         """
+        # Traditional characters are read as simplified, one for one, so every
+        # rule and lexicon sees one script and offsets stay those of the text.
+        text = simplify_chars(text)
         if not _GAP.search(text):
             return cls(text, None, len(text))
         keep: list[int] = []
