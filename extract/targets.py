@@ -220,12 +220,13 @@ class TargetReader:
         targets = [t for t in targets if not any(e.start_char < t.end <= e.end_char for e in ents)]
         for t in targets:
             about = None
-            # the entity named in the same clause, right before the number
             for ent in doc.ents:
-                if t.start <= ent.start_char and ent.end_char <= t.end:
+                # named in the clause before the number (…项目覆盖100所), or
+                # counted right after it (培育12所艺术定点项目基地学校)
+                if (t.start <= ent.start_char and ent.end_char <= t.end) or 0 <= ent.start_char - t.end <= 1:
                     about = EntityKey(ent.label_, ent.kb_id_)
             if about is not None:
-                t = Target(**{**t.__dict__, "about": about})
+                t = replace(t, about=about)
             linked.append(t)
         doc.user_data["policykg_targets"] = linked
         return doc
