@@ -213,6 +213,188 @@ def eval_(
         console.print(errs)
 
 
+# -- Neo4j ---------------------------------------------------------------------
+UriOpt = Annotated[
+    str | None, typer.Option("--uri", envvar="NEO4J_URI", help="Neo4j URI (bolt://, neo4j://, neo4j+s://).")
+]
+UserOpt = Annotated[str, typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user.")]
+PasswordOpt = Annotated[
+    str | None,
+    typer.Option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password (never printed).", show_default=False),
+]
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", envvar="NEO4J_DATABASE", help="Neo4j database (server default if unset).")
+]
+
+
+@app.command()
+def load(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Plan files/folders, or a build folder / graph.json.", show_default=False),
+    ] = None,
+    uri: UriOpt = "bolt://127.0.0.1:7687",
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    patterns: PatternsOpt = None,
+) -> None:
+    """Load a graph into Neo4j: unchanged documents are skipped, changed ones replaced."""
+    from extract.build import graph_from_paths
+    from graph.neo4j_store import Neo4jStore, open_driver
+
+    with user_errors():
+        G = graph_from_paths(paths or [Path("out")], patterns=patterns)
+        with open_driver(uri or "bolt://127.0.0.1:7687", user=user, password=password) as driver:
+            report = Neo4jStore(driver, database=database).load(G)
+    console.print(
+        f"loaded {report.documents_loaded} documents ({report.documents_unchanged} unchanged, "
+        f"{report.documents_replaced} replaced): {report.nodes_written} nodes, "
+        f"{report.relationships_written} relationships in {report.seconds:.2f}s",
+        highlight=False,
+    )
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="A named query (see --list).", show_default=False)] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="A parameter as key=value (repeatable).")
+    ] = None,
+    cypher: Annotated[str | None, typer.Option("--cypher", help="Ad-hoc read-only Cypher instead of a name.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+    graph: Annotated[Path, typer.Option("--graph", help="Build folder holding the embedded store.")] = Path("out"),
+    uri: UriOpt = None,
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a named Cypher query (or --cypher) against Neo4j (--uri) or the embedded store."""
+    from graph.errors import QueryError
+    from graph.queries import format_rows, load_queries, parse_value
+
+    with user_errors():
+        queries = load_queries()
+        if list_:
+            table = Table(title="named queries", title_justify="left")
+            for col in ("name", "description", "parameters"):
+                table.add_column(col)
+            for q in queries.values():
+                params = ", ".join(
+                    p.name
+                    + (f"={p.default!r}" if p.has_default else "")
+                    + (f" (e.g. {p.example})" if p.example else "")
+                    for p in q.params
+                )
+                table.add_row(q.name, q.description, params)
+            console.print(table)
+            return
+        given: dict[str, Any] = {}
+        for item in param or []:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise QueryError(f"parameter {item!r} is not key=value; write it like -p name=国培计划")
+            given[key.strip()] = parse_value(value)
+        if cypher is None and name is None:
+            raise QueryError("name a query or pass --cypher; see `policykg query --list`")
+        with open_store(graph=graph, uri=uri, user=user, password=password, database=database) as store:
+            if cypher is not None:
+                text, bound = cypher, given
+            else:
+                if name not in queries:
+                    raise QueryError(f"no named query {name!r}; see `policykg query --list`")
+                q = queries[name]
+                bound = q.bind(given)
+                text = q.text_for(store.engine)
+            columns, rows = store.read(text, bound)
+    if format is QueryFormat.table:
+        table = Table(show_header=True, header_style="bold")
+        for c in columns:
+            table.add_column(c)
+        for r in rows:
+            table.add_row(*[_cell(v) for v in r])
+        console.print(table)
+        err.print(f"{len(rows)} rows", highlight=False)
+    else:
+        sys.stdout.write(format_rows(columns, rows, format.value) + ("" if format is QueryFormat.csv else "\n"))
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+@contextmanager
+def open_store(*, graph: Path, uri: str | None, user: str, password: str | None, database: str | None) -> Iterator[Any]:
+    """Neo4j when a URI is given, else the embedded store in the build folder."""
+    if uri:
+        from graph.neo4j_store import Neo4jStore, open_driver
+
+        with open_driver(uri, user=user, password=password) as driver:
+            yield Neo4jStore(driver, database=database)
+        return
+    from graph.embedded import open_embedded
+
+    store = open_embedded(graph)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+neo4j_app = typer.Typer(help="Run a local Neo4j 5 (in-process harness, needs Java 17 + Maven).", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+DataOpt = Annotated[Path, typer.Option("--data", help="Folder for the server's data and state.")]
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    port: Annotated[int, typer.Option("--port", help="Bolt port.")] = 7687,
+    data: DataOpt = Path(".neo4j-local"),
+    password: Annotated[
+        str | None, typer.Option("--password", help="Turn authentication on for user neo4j with this password.")
+    ] = None,
+) -> None:
+    """Start a local Neo4j in the background (builds the launcher on first use)."""
+    from graph import neo4j_local
+
+    with user_errors():
+        err.print("starting Neo4j (the first start builds the launcher with Maven)…", highlight=False)
+        uri = neo4j_local.start(port=port, data_dir=data, password=password)
+    console.print(uri)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(data: DataOpt = Path(".neo4j-local")) -> None:
+    """Stop the local Neo4j started from this data folder."""
+    from graph import neo4j_local
+
+    with user_errors():
+        stopped = neo4j_local.stop(data_dir=data)
+    console.print("stopped" if stopped else "not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status(data: DataOpt = Path(".neo4j-local")) -> None:
+    """Tell whether the local Neo4j is running, and its URI."""
+    from graph import neo4j_local
+
+    with user_errors():
+        state = neo4j_local.status(data_dir=data)
+    if state is None:
+        console.print("not running")
+        raise typer.Exit(1)
+    console.print(f"running: {state.get('uri')} (pid {state.get('pid')}, auth {'on' if state.get('auth') else 'off'})")
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     head = Table(title="policykg graph", show_header=False, title_justify="left")
     for key in ("documents", "sections", "points", "targets", "nodes", "edges"):

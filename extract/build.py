@@ -90,3 +90,19 @@ def _title(G: nx.MultiDiGraph) -> str:
     if len(docs) == 1:
         return f"policykg · {docs[0].get('label')}"
     return f"policykg · {len(docs)} documents"
+
+
+def graph_from_paths(paths: Iterable[Path | str], *, patterns: Path | None = None) -> nx.MultiDiGraph:
+    """A graph from a build folder or graph.json, or else extracted from plan files.
+
+    `policykg load out/` reads the graph `build` wrote; `policykg load plans/`
+    extracts in memory and loads without writing files.
+    """
+    from extract.pipeline import extract_paths
+    from graph.build import build_graph
+    from graph.files import read_graph_json
+
+    resolved = [Path(p) for p in paths]
+    if len(resolved) == 1 and (resolved[0].suffix == ".json" or (resolved[0] / "graph.json").is_file()):
+        return read_graph_json(resolved[0])
+    return build_graph(extract_paths(resolved, patterns=patterns))

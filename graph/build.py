@@ -58,7 +58,7 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
             title=s.title,
             text=s.text,
         )
-        G.add_edge(s.parent or doc.id, s.id, key="HAS_SECTION", type="HAS_SECTION")
+        G.add_edge(s.parent or doc.id, s.id, key="HAS_SECTION", type="HAS_SECTION", doc_id=doc.id)
     for p in ex.points:
         G.add_node(
             p.id,
@@ -69,7 +69,7 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
             title=p.title,
             text=p.text,
         )
-        G.add_edge(p.section or doc.id, p.id, key="HAS_POINT", type="HAS_POINT")
+        G.add_edge(p.section or doc.id, p.id, key="HAS_POINT", type="HAS_POINT", doc_id=doc.id)
 
     texts = ex.unit_texts()
     sentence_members: dict[tuple[str, int], set[str]] = defaultdict(set)
@@ -93,19 +93,30 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
         for unit, count in per_unit.items():
             spans = [[m.start, m.end] for m in e.mentions if m.point == unit]
             if unit == ex.cover_id:  # the cover letter is part of the document node
-                G.add_edge(doc.id, nid, key="MENTIONS|cover", type="MENTIONS", count=count, spans=spans, part="cover")
+                G.add_edge(
+                    doc.id,
+                    nid,
+                    key="MENTIONS|cover",
+                    type="MENTIONS",
+                    count=count,
+                    spans=spans,
+                    part="cover",
+                    doc_id=doc.id,
+                )
             else:
-                G.add_edge(unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans)
+                G.add_edge(unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans, doc_id=doc.id)
         for m in e.mentions:
             if m.point in texts:
                 sentence_members[(m.point, _sentence_index(texts[m.point], m.start))].add(nid)
     # Extraction wrote issuer and addressees in the entities' normal form.
     if doc.issuer and G.has_node(entity_id(EntityKey("Agency", doc.issuer))):
-        G.add_edge(entity_id(EntityKey("Agency", doc.issuer)), doc.id, key="ISSUED", type="ISSUED")
+        G.add_edge(entity_id(EntityKey("Agency", doc.issuer)), doc.id, key="ISSUED", type="ISSUED", doc_id=doc.id)
     for a in doc.addressees:
         for etype in ("Agency", "Institution"):  # schools and units are addressed too
             if G.has_node(entity_id(EntityKey(etype, a))):
-                G.add_edge(doc.id, entity_id(EntityKey(etype, a)), key="ADDRESSED_TO", type="ADDRESSED_TO")
+                G.add_edge(
+                    doc.id, entity_id(EntityKey(etype, a)), key="ADDRESSED_TO", type="ADDRESSED_TO", doc_id=doc.id
+                )
 
     for t in ex.targets:
         G.add_node(
@@ -121,9 +132,9 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
             point_id=t.point,
         )
         if t.point:
-            G.add_edge(t.point, t.id, key="SETS_TARGET", type="SETS_TARGET")
+            G.add_edge(t.point, t.id, key="SETS_TARGET", type="SETS_TARGET", doc_id=doc.id)
         if t.about is not None and entity_id(t.about) in G:
-            G.add_edge(t.id, entity_id(t.about), key="FOR", type="FOR")
+            G.add_edge(t.id, entity_id(t.about), key="FOR", type="FOR", doc_id=doc.id)
 
     for r in ex.relations:
         u, v = entity_id(r.head), entity_id(r.tail)
@@ -153,12 +164,16 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
             end=ev.end,
         )
 
+    # One CO_OCCURS edge per pair and document (weight = its sentences), so a
+    # document can be replaced without recounting the others; across documents
+    # the weights add up.
+    co_key = f"CO_OCCURS|{doc.id}"
     for members in sentence_members.values():
         for a, b in combinations(sorted(members), 2):
-            if G.has_edge(a, b, key="CO_OCCURS"):
-                G.edges[a, b, "CO_OCCURS"]["weight"] += 1
+            if G.has_edge(a, b, key=co_key):
+                G.edges[a, b, co_key]["weight"] += 1
             else:
-                G.add_edge(a, b, key="CO_OCCURS", type="CO_OCCURS", weight=1)
+                G.add_edge(a, b, key=co_key, type="CO_OCCURS", weight=1, doc_id=doc.id)
 
 
 def _sentence_index(text: str, offset: int) -> int:

@@ -13,6 +13,7 @@ Layout of a data directory::
     neo4j-local.log    the JVM's stdout and stderr (the previous run's is .log.1)
     data/ logs/        Neo4j's own home: databases persist across restarts
     harness/           the harness's scratch folder, removed on a clean stop
+    tmp/               the JVM's java.io.tmpdir, emptied at every start
 """
 
 from __future__ import annotations
@@ -169,7 +170,21 @@ def start(
         env = {k: v for k, v in os.environ.items() if k != PASSWORD_ENV}
         if password is not None:
             env[PASSWORD_ENV] = password  # not on the command line, where `ps` would show it
-        command = [java, *JVM_OPTIONS, "-jar", str(jar), "--port", str(port), "--data", str(data_dir)]
+        # Neo4j leaves a log4j-*.xml in java.io.tmpdir at every start; keep those out of /tmp.
+        tmp = data_dir / "tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        command = [
+            java,
+            *JVM_OPTIONS,
+            f"-Djava.io.tmpdir={tmp}",
+            "-jar",
+            str(jar),
+            "--port",
+            str(port),
+            "--data",
+            str(data_dir),
+        ]
         logger.info("Starting the local Neo4j for %s on port %s", data_dir, port or "(any)")
         began = time.monotonic()
         with open(log_path, "wb") as log:

@@ -34,3 +34,49 @@ def built(tmp_path_factory, extractions):
 
     out = tmp_path_factory.mktemp("out")
     return build([EXAMPLES], out)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory):
+    """A real Neo4j: NEO4J_URI if set, else a local one this suite starts (never skipped).
+
+    Under CI=true, and everywhere else, a server that cannot start fails the
+    tests that need it: they are the proof that loading and queries work.
+    """
+    import os
+
+    from graph import neo4j_local
+
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"]
+        return
+    data = tmp_path_factory.mktemp("neo4j")
+    uri = neo4j_local.start(port=_free_port(), data_dir=data)
+    try:
+        yield uri
+    finally:
+        neo4j_local.stop(data_dir=data)
+
+
+@pytest.fixture()
+def neo4j_store(neo4j_uri):
+    """A store on an emptied database, closed after the test."""
+    import os
+
+    from graph.neo4j_store import Neo4jStore, open_driver
+
+    driver = open_driver(neo4j_uri, user=os.environ.get("NEO4J_USER"), password=os.environ.get("NEO4J_PASSWORD"))
+    store = Neo4jStore(driver, database=os.environ.get("NEO4J_DATABASE"))
+    store.clear()
+    try:
+        yield store
+    finally:
+        driver.close()
