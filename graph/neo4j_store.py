@@ -249,7 +249,7 @@ class Neo4jStore:
             return keys, [[_plain(v) for v in record.values()] for record in result]
 
         with (
-            translate_errors(self.driver),
+            translate_errors(),
             self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session,
         ):
             return session.execute_read(work)
