@@ -18,6 +18,7 @@ import networkx as nx
 from extract.pipeline import build_nlp, extract_document
 from extract.read import iter_input_files, read_document
 from graph.build import add_extraction, summarize
+from graph.embedded import write_store
 from graph.files import atomic_write, ensure_dir, write_graph_json
 from graph.pages import write_graph_page
 
@@ -73,12 +74,13 @@ def build(
             add_extraction(G, ex)
     graph_json = out_dir / "graph.json"
     write_graph_json(G, graph_json)
+    store = write_store(G, out_dir)
     html = write_graph_page(G, out_dir / "graph.html", title=_title(G))
     for w in warnings:
         log.warning("%s", w)
     return BuildResult(
         graph=G,
-        files={"extraction": jsonl, "graph": graph_json, "html": html},
+        files={"extraction": jsonl, "graph": graph_json, "store": store, "html": html},
         summary=summarize(G),
         warnings=warnings,
         skipped_duplicates=duplicates,

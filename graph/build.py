@@ -92,6 +92,8 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
         per_unit = Counter(m.point for m in e.mentions if m.point)
         for unit, count in per_unit.items():
             spans = [[m.start, m.end] for m in e.mentions if m.point == unit]
+            # the first mention's offset and sentence, for readers that want context
+            context = {"start": spans[0][0], "sentence": _sentence_at(texts.get(unit, ""), spans[0][0])}
             if unit == ex.cover_id:  # the cover letter is part of the document node
                 G.add_edge(
                     doc.id,
@@ -102,9 +104,12 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
                     spans=spans,
                     part="cover",
                     doc_id=doc.id,
+                    **context,
                 )
             else:
-                G.add_edge(unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans, doc_id=doc.id)
+                G.add_edge(
+                    unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans, doc_id=doc.id, **context
+                )
         for m in e.mentions:
             if m.point in texts:
                 sentence_members[(m.point, _sentence_index(texts[m.point], m.start))].add(nid)
@@ -174,6 +179,18 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
                 G.edges[a, b, co_key]["weight"] += 1
             else:
                 G.add_edge(a, b, key=co_key, type="CO_OCCURS", weight=1, doc_id=doc.id)
+
+
+def _sentence_at(text: str, offset: int) -> str:
+    """The sentence of `text` around `offset`.
+
+    >>> _sentence_at("开展行动。联合华东师范大学开展试点。", 7)
+    '联合华东师范大学开展试点。'
+    """
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= offset < m.end():
+            return m.group().strip()
+    return ""
 
 
 def _sentence_index(text: str, offset: int) -> int:

@@ -59,6 +59,8 @@ SCHEMA: tuple[str, ...] = (
         for t in ENTITY_TYPES
     ),
     "CREATE INDEX node_doc IF NOT EXISTS FOR (n:Node) ON (n.doc_id)",
+    "CREATE INDEX point_doc IF NOT EXISTS FOR (n:Point) ON (n.doc_id)",
+    "CREATE INDEX target_doc IF NOT EXISTS FOR (n:Target) ON (n.doc_id)",
     "CREATE INDEX document_source IF NOT EXISTS FOR (n:Document) ON (n.source)",
     "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
     *(

@@ -107,7 +107,7 @@ def parse_value(text: str) -> Any:
     return text
 
 
-def parse_query(text: str, *, source: str) -> NamedQuery:
+def parse_query(text: str, *, source: str, variant: bool = False) -> NamedQuery:
     """Read one `.cypher` file's header and body.
 
     Raises:
@@ -146,7 +146,7 @@ def parse_query(text: str, *, source: str) -> NamedQuery:
         raise QueryError(f"{source}: a named query needs a '// name: …' header and a body; fix the file")
     used = set(_PARAM_USE.findall(_strip_strings(cypher)))
     undeclared = used - {p.name for p in params}
-    if undeclared:
+    if undeclared and not variant:  # a variant takes its base query's parameters
         raise QueryError(
             f"{source}: uses ${', $'.join(sorted(undeclared))} without a '// param NAME: …' line; declare it"
         )
@@ -171,13 +171,22 @@ def load_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
         stem = filename[: -len(".cypher")]
         if "." in stem:  # NAME.<engine>.cypher
             qname, engine = stem.split(".", 1)
-            variants.setdefault(qname, {})[engine] = parse_query(text, source=filename).cypher
+            v = parse_query(text, source=filename, variant=True)
+            variants.setdefault(qname, {})[engine] = v.cypher
             continue
         q = parse_query(text, source=filename)
         base[q.name] = q
     for qname, vs in variants.items():
-        if qname in base:
-            base[qname].variants.update(vs)
+        if qname not in base:
+            raise QueryError(f"{qname}.*.cypher is a variant of no query; name it after a query in queries/")
+        declared = {p.name for p in base[qname].params}
+        for engine, text in vs.items():
+            extra = set(_PARAM_USE.findall(_strip_strings(text))) - declared
+            if extra:
+                raise QueryError(
+                    f"{qname}.{engine}.cypher uses ${', $'.join(sorted(extra))}, which {qname} does not declare"
+                )
+        base[qname].variants.update(vs)
     return base
 
 

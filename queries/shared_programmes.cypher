@@ -5,6 +5,5 @@ MATCH ()-[m:MENTIONS]->(e:Program)
 WITH e, collect(DISTINCT m.doc_id) AS ids
 WHERE size(ids) >= $min_docs
 MATCH (d:Document) WHERE d.id IN ids
-WITH e, d ORDER BY d.plan_title
 RETURN e.name AS programme, count(d) AS documents, collect(d.plan_title) AS plans
 ORDER BY documents DESC, programme

@@ -56,7 +56,7 @@ def test_user_errors_are_one_line(tmp_path):
     out = tmp_path / "out"
     ok = runner.invoke(app, ["build", str(EXAMPLES), "--out", str(out)])
     assert ok.exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -71,7 +71,7 @@ def test_user_errors_are_one_line(tmp_path):
     _one_line_error(runner.invoke(app, ["build", str(EXAMPLES), "--out", str(blocker)]), 3, "not a directory")
     _one_line_error(runner.invoke(app, ["stats", str(tmp_path / "nowhere")]), 4, "policykg build")
     # a failing build leaves the earlier outputs exactly as they were
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 def test_mixed_good_and_bad_input_writes_nothing(tmp_path):

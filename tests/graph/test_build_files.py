@@ -87,7 +87,7 @@ def test_unwritable_output(tmp_path):
 
 
 def test_built_files(built):
-    assert set(built.files) == {"extraction", "graph", "html"}
+    assert set(built.files) == {"extraction", "graph", "store", "html"}
     lines = built.files["extraction"].read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])

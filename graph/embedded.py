@@ -1,0 +1,281 @@
+"""The embedded graph store: Cypher with no server, on LadybugDB.
+
+LadybugDB (the maintained successor of Kùzu; in-process, MIT, one file plus
+WAL) answers the same named queries as Neo4j. Its costs shape this module:
+tables are declared up front (our schema is fixed), a node has exactly one
+label, relationship tables list their FROM/TO pairs, and bulk loading goes
+through ``COPY`` (here from in-memory Arrow tables, no files or escaping).
+Every node table carries the union of node properties and every
+relationship table the union of relationship properties, so a query may
+read ``n.name`` or ``r.weight`` on any of them, as it can in Neo4j.
+
+`build` writes the store into ``OUT/.store-<stamp>/`` and then points the
+symlink ``OUT/store`` at it in one atomic rename: a crash mid-build leaves
+the previous store in use. Readers open it read-only, so ad-hoc Cypher can
+never write.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections import defaultdict
+from decimal import Decimal
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import GraphFileError, QueryError
+from graph.model import ENTITY_TYPES, RELATION_TYPES
+from graph.store import LoadReport
+
+log = logging.getLogger(__name__)
+
+ENGINE = "ladybug"
+STORE_LINK = "store"
+DB_FILE = "graph.lbdb"
+STRUCTURE = ("Document", "Section", "Point", "Target")
+
+NODE_PROPS: dict[str, str] = {
+    "uid": "STRING",
+    "id": "STRING",
+    "kind": "STRING",
+    "doc_id": "STRING",
+    "title": "STRING",
+    "plan_title": "STRING",
+    "issuer": "STRING",
+    "doc_number": "STRING",
+    "issued_date": "STRING",
+    "published_date": "STRING",
+    "source": "STRING",
+    "sha256": "STRING",
+    "addressees": "STRING[]",
+    "level": "INT64",
+    "ordinal": "STRING",
+    "number": "INT64",
+    "text": "STRING",
+    "key": "STRING",
+    "type": "STRING",
+    "name": "STRING",
+    "aliases": "STRING[]",
+    "mention_count": "INT64",
+    "value": "DOUBLE",
+    "value_max": "DOUBLE",
+    "unit": "STRING",
+    "qualifier": "STRING",
+    "point_id": "STRING",
+    "complete": "BOOLEAN",
+}
+REL_PROPS: dict[str, str] = {
+    "doc_id": "STRING",
+    "point_id": "STRING",
+    "sentence": "STRING",
+    "trigger": "STRING",
+    "part": "STRING",
+    "start": "INT64",
+    "end": "INT64",
+    "count": "INT64",
+    "weight": "INT64",
+    "spans": "INT64[]",
+}
+UNITS = ("Document", "Section", "Point")
+REL_PAIRS: dict[str, list[tuple[str, str]]] = {
+    "HAS_SECTION": [("Document", "Section"), ("Section", "Section")],
+    "HAS_POINT": [("Document", "Point"), ("Section", "Point")],
+    "ISSUED": [("Agency", "Document")],
+    "ADDRESSED_TO": [("Document", "Agency"), ("Document", "Institution")],
+    "MENTIONS": list(product(UNITS, ENTITY_TYPES)),
+    "SETS_TARGET": [("Point", "Target")],
+    "FOR": [("Target", e) for e in ENTITY_TYPES],
+    "CO_OCCURS": list(product(ENTITY_TYPES, ENTITY_TYPES)),
+    **{r: list(product(ENTITY_TYPES, ENTITY_TYPES)) for r in RELATION_TYPES},
+}
+
+
+def _ddl() -> list[str]:
+    """CREATE statements from the schema constants (never from data)."""
+    node_cols = ", ".join(f"`{k}` {t}" for k, t in NODE_PROPS.items())
+    rel_cols = ", ".join(f"`{k}` {t}" for k, t in REL_PROPS.items())
+    out = [f"CREATE NODE TABLE `{label}`({node_cols}, PRIMARY KEY(uid))" for label in (*STRUCTURE, *ENTITY_TYPES)]
+    for rtype, pairs in REL_PAIRS.items():
+        ends = ", ".join(f"FROM `{a}` TO `{b}`" for a, b in pairs)
+        out.append(f"CREATE REL TABLE `{rtype}`({ends}, {rel_cols})")  # `FOR` is a keyword
+    return out
+
+
+def _label(data: dict[str, Any]) -> str:
+    return data["type"] if data.get("kind") == "Entity" else data["kind"]
+
+
+def _node_row(nid: str, data: dict[str, Any]) -> dict[str, Any]:
+    row = {k: data.get(k) for k in NODE_PROPS}
+    row["uid"] = nid
+    row["id"] = data.get("id", nid)
+    if data.get("kind") == "Entity":
+        row["key"] = nid
+    if data.get("kind") == "Document":
+        row["complete"] = True
+    for k in ("addressees", "aliases"):
+        value = row[k]
+        row[k] = list(value) if value is not None else None
+    return row
+
+
+def _rel_row(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"from": u, "to": v}
+    for k in REL_PROPS:
+        value = data.get(k)
+        if k == "spans" and value is not None:
+            value = [x for pair in value for x in pair]
+        row[k] = value
+    return row
+
+
+def _arrow(rows: list[dict[str, Any]], columns: dict[str, str], *, rel: bool = False) -> Any:
+    import pyarrow as pa  # only the loader needs it
+
+    types = {
+        "STRING": pa.string(),
+        "INT64": pa.int64(),
+        "DOUBLE": pa.float64(),
+        "BOOLEAN": pa.bool_(),
+        "STRING[]": pa.list_(pa.string()),
+        "INT64[]": pa.list_(pa.int64()),
+    }
+    fields = [pa.field("from", pa.string()), pa.field("to", pa.string())] if rel else []
+    fields += [pa.field(k, types[t]) for k, t in columns.items()]
+    schema = pa.schema(fields)
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+class EmbeddedStore:
+    """A LadybugDB database in a folder: loaded once by `build`, then read."""
+
+    engine = ENGINE
+
+    def __init__(self, path: Path, *, read_only: bool = True) -> None:
+        import ladybug  # heavy native module: imported when a store is opened
+
+        self.path = path
+        try:
+            self._db = ladybug.Database(str(path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            raise GraphFileError(
+                f"{path}: cannot open the embedded store ({e}); rebuild it with `policykg build`"
+            ) from e
+
+    def load(self, G: nx.MultiDiGraph) -> LoadReport:
+        """Create the tables and COPY the whole graph into this (empty) store."""
+        started = time.perf_counter()
+        report = LoadReport()
+        for statement in _ddl():
+            self._conn.execute(statement)
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for nid, data in G.nodes(data=True):
+            by_label[_label(data)].append(_node_row(nid, data))
+        for label, rows in by_label.items():
+            if label not in (*STRUCTURE, *ENTITY_TYPES):
+                raise GraphFileError(f"node label {label!r} is not in the schema; rebuild the graph with policykg")
+            arrow_rows = _arrow(rows, NODE_PROPS)
+            self._conn.execute(f"COPY `{label}` FROM arrow_rows")
+            report.nodes_written += len(rows)
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for u, v, data in G.edges(data=True):
+            groups[(data["type"], _label(G.nodes[u]), _label(G.nodes[v]))].append(_rel_row(u, v, data))
+        for (rtype, a, b), rows in groups.items():
+            if (a, b) not in REL_PAIRS.get(rtype, ()):
+                raise GraphFileError(f"{rtype} from {a} to {b} is not in the schema; rebuild the graph with policykg")
+            arrow_rows = _arrow(rows, REL_PROPS, rel=True)  # noqa: F841
+            self._conn.execute(f"COPY `{rtype}` FROM arrow_rows (from='{a}', to='{b}')")
+            report.relationships_written += len(rows)
+            report.per_type[rtype] = report.per_type.get(rtype, 0) + len(rows)
+        report.documents_loaded = sum(1 for _, d in G.nodes(data=True) if d.get("kind") == "Document")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        """Run a query on the read-only database; the engine itself refuses writes."""
+        try:
+            result = self._conn.execute(cypher, params or {})
+        except RuntimeError as e:
+            message = str(e).splitlines()[0]
+            if "read-only" in message or "read only" in message:
+                raise QueryError(
+                    "this query writes; ad-hoc Cypher runs read-only — rebuild the graph to change it"
+                ) from e
+            raise QueryError(f"the embedded store rejected the query: {message}; fix the query") from e
+        if isinstance(result, list):  # several statements: the last one's rows
+            result = result[-1]
+        columns = list(result.get_column_names())
+        rows = []
+        while result.has_next():
+            rows.append([_plain(v) for v in result.get_next()])
+        return columns, rows
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+
+def _plain(value: Any) -> Any:
+    """Engine values as the JSON-able values Neo4j gives: sum() of integers comes back as Decimal."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def store_path(out_dir: Path) -> Path:
+    return out_dir / STORE_LINK / DB_FILE
+
+
+def write_store(G: nx.MultiDiGraph, out_dir: Path) -> Path:
+    """Build a new store beside the old one and switch the `store` link to it atomically."""
+    stamp = f".store-{os.getpid()}-{time.time_ns()}"
+    staging = out_dir / stamp
+    staging.mkdir(parents=True)
+    try:
+        store = EmbeddedStore(staging / DB_FILE, read_only=False)
+        try:
+            store.load(G)
+        finally:
+            store.close()
+        link = out_dir / STORE_LINK
+        tmp_link = out_dir / f"{stamp}.link"
+        os.symlink(stamp, tmp_link)
+        old = os.readlink(link) if link.is_symlink() else None
+        if link.exists() and not link.is_symlink():
+            shutil.rmtree(link)
+        os.replace(tmp_link, link)  # the one atomic step readers can see
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old and old != stamp:
+        shutil.rmtree(out_dir / old, ignore_errors=True)
+    for stale in out_dir.glob(".store-*"):  # left by a build that was killed
+        if stale.name != stamp and not stale.name.endswith(".link"):
+            shutil.rmtree(stale, ignore_errors=True)
+        elif stale.name.endswith(".link"):
+            stale.unlink(missing_ok=True)
+    return link
+
+
+def open_embedded(out_dir: Path) -> EmbeddedStore:
+    """The store `build` wrote into `out_dir`, opened read-only.
+
+    Raises:
+        GraphFileError: there is no store there yet.
+    """
+    path = store_path(out_dir)
+    if not path.exists():
+        raise GraphFileError(
+            f"{out_dir}: no embedded store here; run `policykg build PLANS --out {out_dir}` "
+            "or pass --uri to query Neo4j"
+        )
+    return EmbeddedStore(path, read_only=True)
