@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 
 demo: install
 	$(BIN)/policykg build examples/ --out out/
+	$(BIN)/policykg query shared_programmes --graph out/
 
 test: install-dev sysdeps
 	$(BIN)/ruff check .
