@@ -213,6 +213,64 @@ def eval_(
         console.print(errs)
 
 
+@app.command()
+def site(
+    graph: Annotated[Path, typer.Argument(help="A build folder (or its graph.json).")] = Path("out"),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Site folder (default: GRAPH/site).")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open the index in a browser.")] = False,
+) -> None:
+    """Write a static site: index, a page per plan, programme, institution and agency, a comparison."""
+    from graph.files import read_graph_json
+    from graph.site import build_site
+
+    with user_errors():
+        G = read_graph_json(graph)
+        folder = out or ((graph.parent if graph.suffix == ".json" else graph) / "site")
+        index = build_site(G, folder)
+    console.print(f"site written: {index}", highlight=False)
+    if open_:
+        import webbrowser
+
+        webbrowser.open(index.resolve().as_uri())
+
+
+@app.command()
+def viz(
+    graph: Annotated[Path, typer.Argument(help="A build folder (or its graph.json).")] = Path("out"),
+    focus: Annotated[str | None, typer.Option("--focus", help="Centre on this entity (name or alias).")] = None,
+    hops: Annotated[int, typer.Option("--hops", help="How far from --focus.")] = 1,
+    types: Annotated[str | None, typer.Option("--types", help="Comma-separated entity types to keep.")] = None,
+    documents: Annotated[
+        str | None, typer.Option("--documents", help="Comma-separated plan file names to keep.")
+    ] = None,
+    min_degree: Annotated[int, typer.Option("--min-degree", help="Drop nodes with fewer links.")] = 0,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The page to write.")] = Path("graph-view.html"),
+) -> None:
+    """Write one interactive page of a filtered part of the graph."""
+    from graph.errors import PolicyKGError
+    from graph.files import read_graph_json
+    from graph.model import ENTITY_TYPES
+    from graph.pages import select_subgraph, view_graph, write_graph_page
+
+    with user_errors():
+        wanted = [t.strip() for t in types.split(",")] if types else None
+        unknown = sorted(set(wanted or []) - set(ENTITY_TYPES))
+        if unknown:
+            raise PolicyKGError(f"unknown type {', '.join(unknown)}; use some of {', '.join(ENTITY_TYPES)}")
+        G = read_graph_json(graph)
+        H = select_subgraph(
+            view_graph(G),
+            focus=focus,
+            hops=hops,
+            types=wanted,
+            documents=[d.strip() for d in documents.split(",")] if documents else None,
+            min_degree=min_degree,
+        )
+        title = f"policykg · {focus}" if focus else "policykg"
+        write_graph_page(G, output, title=title, H=H)
+    console.print(f"{output}: {H.number_of_nodes()} nodes, {H.number_of_edges()} edges", highlight=False)
+
+
 # -- Neo4j ---------------------------------------------------------------------
 UriOpt = Annotated[
     str | None, typer.Option("--uri", envvar="NEO4J_URI", help="Neo4j URI (bolt://, neo4j://, neo4j+s://).")

@@ -134,7 +134,7 @@ class RelationReader:
                 if e.start_char - pos > 4:
                     break
                 pos = e.end_char
-                if e.label_ in rule.tail and not text.startswith(("成果", "成效"), e.end_char):
+                if e.label_ in rule.tail and not text[e.end_char :].lstrip('”"」’').startswith(("成果", "成效")):
                     out.append(Relation(rule.type, head, _key(e), evidence))
         elif rule.type == "PARTNERS_WITH":
             if rule.closer:

@@ -1,16 +1,20 @@
 """Interactive graph pages with pyvis, without pyvis's faults.
 
-pyvis (0.3.2) builds the network and its options; the page itself comes
-from our template because pyvis's loads Bootstrap from a CDN in every mode,
-writes with the platform encoding and puts titles containing "href" into
-innerHTML. Here vis-network (shipped inside the pyvis wheel) is inlined,
-so the page works from file:// with no network; the file is UTF-8; and all
-document text reaches the page as escaped JSON and is shown as text only.
+pyvis (0.3.2) holds the network and its options; the page comes from our
+templates, because pyvis's loads Bootstrap from a CDN in every mode, writes
+with the platform encoding, puts titles containing "href" into innerHTML,
+and its filter menus hide nodes. Here vis-network (shipped inside the pyvis
+wheel) is inlined or copied beside the pages, files are UTF-8, and all
+document text reaches the page as escaped JSON shown as text only. Above a
+size threshold positions come from a networkx layout and physics is off, so
+a big graph draws at once instead of settling for minutes.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,8 +22,10 @@ from typing import Any
 
 import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from pyvis.network import Network
 
+from graph.errors import PolicyKGError
 from graph.files import write_text
 
 TYPE_COLORS = {
@@ -43,10 +49,11 @@ TYPE_NAMES = {
     "Document": "Document 文件",
 }
 SEMANTIC = ("LEADS", "PARTNERS_WITH", "BASED_ON", "IMPLEMENTS", "ORGANIZES", "PART_OF", "LOCATED_IN")
+LAYOUT_THRESHOLD = 600  # nodes: above this, positions come from Python and physics is off
 
 
 def script_json(value: Any) -> str:
-    """JSON safe to place inside <script>: no way to close the tag or open a comment.
+    """JSON safe inside <script>: no way to close the tag or open a comment.
 
     >>> script_json({"t": "</script><img src=x onerror=alert(1)>"})
     '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
@@ -62,11 +69,16 @@ def script_json(value: Any) -> str:
 
 
 @lru_cache(maxsize=1)
-def _vis_assets() -> tuple[str, str]:
+def assets() -> dict[str, str]:
+    """Every script and style a page needs, from the installed packages."""
     lib = resources.files("pyvis") / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(
-        encoding="utf-8"
-    )
+    static = Path(__file__).with_name("static")
+    return {
+        "vis-network.min.js": (lib / "vis-network.min.js").read_text(encoding="utf-8"),
+        "vis-network.css": (lib / "vis-network.css").read_text(encoding="utf-8"),
+        "policykg.js": (static / "policykg.js").read_text(encoding="utf-8"),
+        "site.css": (static / "site.css").read_text(encoding="utf-8"),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -77,157 +89,292 @@ def _env() -> Environment:
     )
 
 
-def _sentences_for(G: nx.MultiDiGraph, nid: str, limit: int = 3) -> list[str]:
-    """A few sentences that mention an entity, for its tooltip."""
-    out = []
+def render(template: str, *, title: str, data: dict[str, Any], inline: bool, prefix: str = "", **context: Any) -> str:
+    """A page: escaped template variables plus one escaped JSON block for its scripts."""
+    extra: dict[str, Any] = {}
+    if inline:
+        a = assets()
+        extra = {
+            "vis_js": Markup(a["vis-network.min.js"].replace("</script", "<\\/script")),
+            "vis_css": Markup(a["vis-network.css"]),
+            "policykg_js": Markup(a["policykg.js"]),
+            "site_css": Markup(a["site.css"]),
+        }
+    return (
+        _env()
+        .get_template(template)
+        .render(title=title, inline=inline, prefix=prefix, data_json=Markup(script_json(data)), **extra, **context)
+    )
+
+
+# -- the entity view -----------------------------------------------------------
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in "。；;！？\n") + 1
+    rights = [i for i in (text.find(c, end) for c in "。；;！？\n") if i >= 0]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip()
+
+
+def mention_sentences(G: nx.MultiDiGraph, nid: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """Sentences that mention an entity, with the matched text located in each."""
+    out: list[dict[str, Any]] = []
     for unit, _, data in G.in_edges(nid, data=True):
-        if data.get("type") != "MENTIONS":
+        if data.get("type") != "MENTIONS" or data.get("part") == "cover":
             continue
-        text = G.nodes[unit].get("text") or ""
-        for start, end in data.get("spans", [])[:1]:
-            left = max(text.rfind(c, 0, start) for c in "。；;！？\n") + 1
-            rights = [i for i in (text.find(c, end) for c in "。；;！？\n") if i >= 0]
-            right = min(rights) + 1 if rights else len(text)
-            out.append(text[left:right].strip())
-        if len(out) >= limit:
-            break
+        udata = G.nodes[unit]
+        text = udata.get("text") or ""
+        for start, end in data.get("spans", []):
+            sentence = _sentence_around(text, start, end)
+            offset = text.find(sentence)
+            rel = start - offset if offset >= 0 else sentence.find(text[start:end])
+            out.append(
+                {
+                    "unit": unit,
+                    "doc_id": udata.get("doc_id", unit),
+                    "number": udata.get("number"),
+                    "sentence": sentence,
+                    "before": sentence[: max(rel, 0)],
+                    "match": text[start:end],
+                    "after": sentence[max(rel, 0) + (end - start) :],
+                }
+            )
+            if limit is not None and len(out) >= limit:
+                return out
     return out
 
 
-def entity_view(G: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """vis nodes and edges: documents, entities, relations, and document→entity mentions."""
-    degree: dict[str, int] = {}
-    edges: list[dict[str, Any]] = []
-    for u, v, data in G.edges(data=True):
-        rel = data.get("type")
-        if rel in SEMANTIC:
-            tip = f"{rel}  ·  触发词 {data.get('trigger', '')}\n{data.get('sentence', '')}"
-            edges.append(
-                {
-                    "from": u,
-                    "to": v,
-                    "label": rel,
-                    "title": tip,
-                    "arrows": "to",
-                    "color": {"color": "#888"},
-                    "font": {"size": 10, "color": "#555"},
-                }
+def view_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Documents and entities, with relations, ISSUED/ADDRESSED_TO and document→entity mentions."""
+    H = nx.MultiDiGraph()
+    for nid, d in G.nodes(data=True):
+        if d.get("kind") == "Entity":
+            H.add_node(
+                nid,
+                kind="Entity",
+                type=d["type"],
+                name=d["name"],
+                aliases=d.get("aliases", []),
+                mentions=d.get("mention_count", 0),
             )
-        elif rel in ("ISSUED", "ADDRESSED_TO"):
-            tip = "ISSUED 发文" if rel == "ISSUED" else "ADDRESSED_TO 主送"
-            edges.append({"from": u, "to": v, "label": rel, "title": tip, "arrows": "to", "dashes": True})
-        else:
-            continue
-        degree[u] = degree.get(u, 0) + 1
-        degree[v] = degree.get(v, 0) + 1
-    # Document → entity: which plans mention what (via their points and sections)
+        elif d.get("kind") == "Document":
+            H.add_node(nid, kind="Document", type="Document", name=d.get("label") or nid, doc=d)
     doc_of = {n: d.get("doc_id", n) for n, d in G.nodes(data=True) if d.get("kind") in ("Point", "Section", "Document")}
     seen: set[tuple[str, str]] = set()
-    for u, v, data in G.edges(data=True):
-        if data.get("type") == "MENTIONS" and u in doc_of and (doc_of[u], v) not in seen:
+    for u, v, d in G.edges(data=True):
+        rel = d.get("type")
+        if rel in SEMANTIC or rel in ("ISSUED", "ADDRESSED_TO"):
+            H.add_edge(u, v, type=rel, trigger=d.get("trigger"), sentence=d.get("sentence"), doc_id=d.get("doc_id"))
+        elif rel == "MENTIONS" and u in doc_of and (doc_of[u], v) not in seen:
             seen.add((doc_of[u], v))
-            edges.append(
-                {"from": doc_of[u], "to": v, "title": "提及 mentions", "color": {"color": "#d8d8d8"}, "width": 0.5}
-            )
-            degree[v] = degree.get(v, 0) + 1
-            degree[doc_of[u]] = degree.get(doc_of[u], 0) + 1
+            H.add_edge(doc_of[u], v, type="MENTIONS", doc_id=doc_of[u])
+    return H
 
-    nodes: list[dict[str, Any]] = []
-    for nid, data in G.nodes(data=True):
-        kind = data.get("kind")
-        if kind == "Entity":
-            etype = data["type"]
-            lines = [f"{TYPE_NAMES.get(etype, etype)}: {data['name']}"]
-            if data.get("aliases"):
-                lines.append("别名 aliases: " + "、".join(data["aliases"]))
-            lines.append(f"提及 mentions: {data.get('mention_count', 0)}")
-            lines.extend("· " + s for s in _sentences_for(G, nid))
-            nodes.append(
-                {
-                    "id": nid,
-                    "label": data["name"],
-                    "title": "\n".join(lines),
-                    "group": etype,
-                    "color": TYPE_COLORS.get(etype, "#999"),
-                    "value": 1 + degree.get(nid, 0),
-                    "shape": "dot",
-                }
+
+def select_subgraph(
+    H: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    hops: int = 1,
+    types: Iterable[str] | None = None,
+    documents: Iterable[str] | None = None,
+    min_degree: int = 0,
+) -> nx.MultiDiGraph:
+    """The part of the view a user asked for: around an entity, of some types, from some plans.
+
+    Raises:
+        PolicyKGError: the focus entity or a document is not in the graph.
+    """
+    keep = set(H.nodes)
+    if documents:
+        wanted = set(documents)
+        docs = {
+            n
+            for n, d in H.nodes(data=True)
+            if d["kind"] == "Document" and ({d["doc"].get("source"), d["doc"].get("plan_title"), n} & wanted)
+        }
+        if not docs:
+            raise PolicyKGError(
+                f"no document matches {', '.join(sorted(wanted))}; use a file name from `policykg stats`"
             )
-        elif kind == "Document":
+        ents = {v for _, v, d in H.edges(data=True) if d.get("doc_id") in docs} | {
+            u for u, _, d in H.edges(data=True) if d.get("doc_id") in docs
+        }
+        keep &= docs | ents
+    if types:
+        allowed = set(types) | {"Document"}
+        keep = {n for n in keep if H.nodes[n]["type"] in allowed}
+    S = H.subgraph(keep)
+    if focus:
+        matches = [n for n, d in S.nodes(data=True) if d["name"] == focus or focus in d.get("aliases", [])]
+        if not matches:
+            raise PolicyKGError(
+                f"{focus!r} is not in the graph (after the filters); check the name with `policykg query top_entities`"
+            )
+        U = S.to_undirected(as_view=True)
+        near: set[str] = set()
+        for m in matches:
+            near |= set(nx.single_source_shortest_path_length(U, m, cutoff=hops))
+        S = S.subgraph(near)
+    if min_degree:
+        S = S.subgraph([n for n in S if S.degree(n) >= min_degree or (focus and S.nodes[n]["name"] == focus)])
+    return nx.MultiDiGraph(S)
+
+
+# -- vis data --------------------------------------------------------------------
+def layout(H: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions for a big graph, so the browser draws it at once.
+
+    Up to a few thousand nodes: a force layout (networkx, scipy) from a
+    seed; beyond that a layout linear in the size: each connected part on
+    its own ring, largest first, on a spiral.
+    """
+    n = H.number_of_nodes()
+    scale = 60 * math.sqrt(max(n, 1))
+    U = nx.Graph(H)
+    if n <= 3000:
+        pos = nx.spring_layout(U, seed=7, iterations=40, k=1.5 / math.sqrt(max(n, 1)))
+        return {k: (float(x) * scale, float(y) * scale) for k, (x, y) in pos.items()}
+    out: dict[str, tuple[float, float]] = {}
+    comps = sorted(nx.connected_components(U), key=len, reverse=True)
+    angle, radius = 0.0, 0.0
+    for comp in comps:
+        nodes = sorted(comp, key=lambda x: -U.degree(x))
+        r = 12 * math.sqrt(len(nodes))
+        cx, cy = radius * math.cos(angle), radius * math.sin(angle)
+        for i, node in enumerate(nodes):
+            # hubs at the centre, the rest on a sunflower spiral
+            rr = r * math.sqrt(i / max(len(nodes), 1))
+            a = i * 2.399963
+            out[node] = (cx + rr * math.cos(a), cy + rr * math.sin(a))
+        radius += r + 40
+        angle += 1.1
+    return out
+
+
+def vis_data(
+    H: nx.MultiDiGraph,
+    *,
+    hrefs: dict[str, str] | None = None,
+    sentences: dict[str, list[str]] | None = None,
+    physics: bool | None = None,
+) -> dict[str, Any]:
+    """vis-network nodes, edges and options through pyvis, plus the legend."""
+    hrefs = hrefs or {}
+    degree = dict(H.degree())
+    positions = layout(H) if (physics is False or H.number_of_nodes() > LAYOUT_THRESHOLD) else None
+    nodes = []
+    for nid, d in H.nodes(data=True):
+        etype = d["type"]
+        if d["kind"] == "Document":
+            doc = d["doc"]
             tip = "\n".join(
-                x
+                str(x)
                 for x in (
-                    data.get("title"),
-                    data.get("issuer"),
-                    data.get("doc_number"),
-                    data.get("issued_date"),
-                    data.get("source"),
+                    doc.get("title"),
+                    doc.get("issuer"),
+                    doc.get("doc_number"),
+                    doc.get("issued_date"),
+                    doc.get("source"),
                 )
                 if x
             )
-            nodes.append(
-                {
-                    "id": nid,
-                    "label": data.get("label") or nid,
-                    "title": tip,
-                    "group": "Document",
-                    "color": TYPE_COLORS["Document"],
-                    "shape": "box",
-                    "font": {"color": "#fff"},
-                    "value": 1 + degree.get(nid, 0),
-                }
-            )
-    return nodes, edges
-
-
-def render_graph_page(G: nx.MultiDiGraph, *, title: str = "policykg") -> str:
-    """One self-contained HTML page of the entity graph."""
-    node_list, edge_list = entity_view(G)
+        else:
+            lines = [f"{TYPE_NAMES.get(etype, etype)}: {d['name']}"]
+            if d.get("aliases"):
+                lines.append("别名 aliases: " + "、".join(d["aliases"]))
+            lines.append(f"提及 mentions: {d.get('mentions', 0)}")
+            lines.extend("· " + s for s in (sentences or {}).get(nid, [])[:3])
+            tip = "\n".join(lines)
+        # no vis "group": its palette would override the type colours for some nodes
+        node: dict[str, Any] = {
+            "id": nid,
+            "label": d["name"],
+            "title": tip,
+            "ptype": etype,
+            "color": TYPE_COLORS.get(etype, "#999"),
+            "value": 1 + degree.get(nid, 0),
+            "shape": "box" if d["kind"] == "Document" else "dot",
+        }
+        if d["kind"] == "Document":
+            node["font"] = {"color": "#ffffff"}
+        if nid in hrefs:
+            node["href"] = hrefs[nid]
+        if positions is not None:
+            node["x"], node["y"] = positions[nid]
+        nodes.append(node)
+    edges = []
+    for u, v, d in H.edges(data=True):
+        rel = d["type"]
+        if rel == "MENTIONS":  # the most common edge: styled by the defaults in the options, to keep pages small
+            edges.append({"from": u, "to": v})
+        else:
+            tip = f"{rel}  ·  触发词 {d.get('trigger') or ''}\n{d.get('sentence') or ''}".strip()
+            edge: dict[str, Any] = {
+                "from": u,
+                "to": v,
+                "label": rel,
+                "title": tip,
+                "arrows": "to",
+                "font": {"size": 10, "color": "#555"},
+                "color": {"color": "#888"},
+            }
+            if rel in ("ISSUED", "ADDRESSED_TO"):
+                edge["dashes"] = True
+            edges.append(edge)
     net = Network(directed=True, height="100%", width="100%")
-    # Assigning prepared lists: pyvis's add_node/add_edge are quadratic.
-    net.nodes, net.edges = node_list, edge_list
+    net.nodes, net.edges = nodes, edges  # pyvis's add_node/add_edge are quadratic
+    big = positions is not None
     net.set_options(
         json.dumps(
             {
                 "nodes": {
                     "scaling": {"min": 8, "max": 40},
-                    "font": {"size": 14, "face": "Noto Sans CJK SC, sans-serif"},
+                    "font": {"size": 14, "face": "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"},
                 },
-                "edges": {"smooth": {"type": "continuous"}, "font": {"align": "middle"}},
+                "edges": {
+                    "smooth": False if big else {"type": "continuous"},
+                    "color": {"color": "#d8d8d8"},
+                    "width": 0.5,
+                    "font": {"align": "middle", "size": 10, "color": "#555"},
+                },
                 "physics": {
+                    "enabled": not big,
                     "solver": "forceAtlas2Based",
-                    "stabilization": {"iterations": 300, "fit": True},
+                    "stabilization": {"iterations": 250, "fit": True},
                     "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120},
                 },
-                "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+                "interaction": {"hover": not big, "tooltipDelay": 120, "hideEdgesOnDrag": big},
+                "layout": {"improvedLayout": not big},
             }
         )
     )
-    nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    vnodes, vedges, _heading, _h, _w, options = net.get_network_data()
     counts: dict[str, int] = {}
-    for n in nodes:
-        counts[n["group"]] = counts.get(n["group"], 0) + 1
+    for n in vnodes:
+        counts[n["ptype"]] = counts.get(n["ptype"], 0) + 1
     legend = [{"label": TYPE_NAMES[t], "color": c, "count": counts[t]} for t, c in TYPE_COLORS.items() if t in counts]
-    page = {
-        "title": title,
-        "meta": f"{len(nodes)} nodes · {len(edges)} edges · policykg",
-        "legend": legend,
-        "nodes": nodes,
-        "edges": edges,
-        "options": json.loads(options),
+    return {"nodes": vnodes, "edges": vedges, "options": json.loads(options), "legend": legend}
+
+
+def _sentences(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> dict[str, list[str]]:
+    return {
+        n: [s["sentence"] for s in mention_sentences(G, n, limit=3)]
+        for n, d in H.nodes(data=True)
+        if d["kind"] == "Entity"
     }
-    vis_js, vis_css = _vis_assets()
-    template = _env().get_template("graph.html")
-    from markupsafe import Markup
-
-    return template.render(
-        title=title,
-        vis_js=Markup(vis_js.replace("</script", "<\\/script")),
-        vis_css=Markup(vis_css),
-        page_json=Markup(script_json(page)),
-    )
 
 
-def write_graph_page(G: nx.MultiDiGraph, path: Path, *, title: str = "policykg") -> Path:
-    write_text(path, render_graph_page(G, title=title))
+def render_graph_page(G: nx.MultiDiGraph, *, title: str = "policykg", H: nx.MultiDiGraph | None = None) -> str:
+    """One self-contained page (scripts inlined) of the entity graph, or of a chosen part of it."""
+    H = view_graph(G) if H is None else H
+    graph = vis_data(H, sentences=_sentences(G, H))
+    data = {"graph": graph, "legend": graph["legend"]}
+    meta = f"{len(graph['nodes'])} nodes · {len(graph['edges'])} edges · policykg"
+    return render("graph.html", title=title, data=data, inline=True, meta=meta, nav=None)
+
+
+def write_graph_page(
+    G: nx.MultiDiGraph, path: Path, *, title: str = "policykg", H: nx.MultiDiGraph | None = None
+) -> Path:
+    write_text(path, render_graph_page(G, title=title, H=H))
     return path

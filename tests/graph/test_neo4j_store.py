@@ -123,8 +123,8 @@ EXPECT = {
     "partners": ({}, lambda rows: ["诸暨市教育体育局", "华东师范大学"] in [r[:2] for r in rows]),
     "leaders": ({}, lambda rows: ["白城职业技术学院", "Institution", "新能源市域产教联合体"] in [r[:3] for r in rows]),
     "programme_institutions": (
-        {"programme": "双减"},
-        lambda rows: {"白城市教育局", "诸暨市教育体育局"} <= {r[0] for r in rows},
+        {"programme": "国培计划"},
+        lambda rows: ["白城市教育局", "Agency", "IMPLEMENTS", 1] in rows,
     ),
     "targets_by_document": (
         {"source": BAICHENG.name},

@@ -18,7 +18,7 @@ EVIL = '</script><img src=x onerror="alert(1)">"href"javascript:alert(2)'
 
 
 def _page_data(html):
-    m = re.search(r"var page = (\{.*?\});\n", html, re.S)
+    m = re.search(r'<script type="application/json" id="policykg-data">(.*?)</script>', html, re.S)
     return json.loads(m.group(1))
 
 
@@ -30,9 +30,10 @@ def test_page_is_offline_and_utf8(built):
     assert "vis.Network" in html  # vis-network is inlined
     data = _page_data(html)
     assert {item["label"].split()[0] for item in data["legend"]} >= {"Agency", "Program", "Institution"}
-    assert any(n["label"] == "国培计划" for n in data["nodes"])
-    assert all(n["color"] in TYPE_COLORS.values() for n in data["nodes"])
-    tip = next(n["title"] for n in data["nodes"] if n["label"] == "国培计划")
+    nodes = data["graph"]["nodes"]
+    assert any(n["label"] == "国培计划" for n in nodes)
+    assert all(n["color"] in TYPE_COLORS.values() for n in nodes)
+    tip = next(n["title"] for n in nodes if n["label"] == "国培计划")
     assert "高质量完成" in tip  # the sentence that mentions it
 
 
@@ -44,7 +45,8 @@ def test_text_from_documents_is_escaped():
     rel = Relation("IMPLEMENTS", EntityKey("Agency", "某局"), a.key, Evidence("d-x:p1", EVIL, "实施"))
     G = build_graph([Extraction(document=doc, points=(pt,), entities=(a, b), relations=(rel,))])
     html = render_graph_page(G, title=EVIL)
-    body = html.split("<script>", 1)[1]
     assert "</script><img" not in html
-    assert "<img" not in body.split("</script>", 1)[1]  # nothing after the inlined library either
-    assert _page_data(html)["title"] == EVIL  # data intact, just escaped
+    assert "<img" not in html and "<svg" not in html  # no markup from the document anywhere
+    assert "&lt;/script&gt;&lt;img" in html  # the title, escaped as text
+    data = _page_data(html)
+    assert any(n["label"] == EVIL for n in data["graph"]["nodes"])  # data intact, just escaped
