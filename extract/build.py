@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from extract.pipeline import build_nlp, extract_document
-from extract.read import iter_input_files, read_document
+from extract.read import read_document, scan_inputs
 from graph.build import add_extraction, summarize
 from graph.embedded import write_store
 from graph.files import atomic_write, ensure_dir, write_graph_json
@@ -50,11 +50,14 @@ def build(
         PolicyKGError: bad input or an unwritable output; nothing already in
             `out_dir` is replaced unless the whole build succeeds.
     """
-    files = list(iter_input_files(paths))
+    files, skipped = scan_inputs(paths)
     ensure_dir(out_dir)
     nlp = build_nlp(patterns=patterns)
     G = nx.MultiDiGraph()
     warnings: list[str] = []
+    if skipped:
+        listed = ", ".join(p.name for p in skipped[:10]) + (" …" if len(skipped) > 10 else "")
+        warnings.append(f"skipped {len(skipped)} files that are not plans (.txt .html .docx .pdf): {listed}")
     seen: set[str] = set()
     duplicates = 0
     jsonl = out_dir / "extraction.jsonl"

@@ -22,6 +22,10 @@ from graph.errors import InputError
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+DOCX_SUFFIXES = frozenset({".docx"})
+PDF_SUFFIXES = frozenset({".pdf"})
+PLAN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
 
 # Lines that are page furniture, never plan content. Anchored on whole-line
 # shapes so that a sentence merely containing 登录 survives.
@@ -55,25 +59,43 @@ class RawDocument:
     sha256: str
 
 
-def iter_input_files(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Expand files and directories into plan files, in a stable order.
+def scan_inputs(paths: Iterable[Path | str]) -> tuple[list[Path], list[Path]]:
+    """Expand files and folders into plan files (stable order) and the files skipped.
+
+    Folders are walked; files there with an unknown extension are skipped and
+    returned so the caller can list them. A file named explicitly is read
+    whatever its extension (as text unless it is HTML, Word or PDF).
 
     Raises:
-        InputError: a path does not exist, or a directory holds no plan files.
+        InputError: a path does not exist, or a folder holds no plan files.
     """
+    files: list[Path] = []
+    skipped: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{path}: no such file or directory; check the path and try again")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-            if not found:
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            plans = [p for p in found if p.suffix.lower() in PLAN_SUFFIXES]
+            skipped.extend(p for p in found if p.suffix.lower() not in PLAN_SUFFIXES)
+            if not plans:
                 raise InputError(
-                    f"{path}: no .txt plan files in this directory; point to a plan file or a folder of them"
+                    f"{path}: no plan files (.txt, .html, .docx, .pdf) in this directory; "
+                    "point to a plan file or a folder of them"
                 )
-            yield from found
+            files.extend(plans)
         else:
-            yield path
+            files.append(path)
+    return files, skipped
+
+
+def iter_input_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """The plan files under `paths`; skipped files are logged as a warning."""
+    files, skipped = scan_inputs(paths)
+    if skipped:
+        log.warning("skipped %d files with unknown extensions: %s", len(skipped), ", ".join(str(p) for p in skipped))
+    yield from files
 
 
 def decode(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
@@ -145,10 +167,11 @@ def clean(text: str) -> str:
 
 
 def read_document(path: Path | str) -> RawDocument:
-    """Read one plan file into clean text.
+    """Read one plan file (text, saved web page, Word or PDF) into clean text.
 
     Raises:
-        InputError: the file is missing, unreadable, empty, binary or undecodable.
+        InputError: the file is missing, unreadable, empty, binary, undecodable,
+            or a PDF without a text layer.
     """
     path = Path(path)
     try:
@@ -159,7 +182,17 @@ def read_document(path: Path | str) -> RawDocument:
         raise InputError(f"{path}: is a directory; pass it as a folder of plans") from e
     except OSError as e:
         raise InputError(f"{path}: cannot be read ({e.strerror}); check its permissions") from e
-    text, encoding = decode(data, name=str(path))
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty; give a plan with text in it")
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        text, encoding = _read_html(data, name=str(path))
+    elif suffix in DOCX_SUFFIXES:
+        text, encoding = _read_docx(data, name=str(path)), "docx"
+    elif suffix in PDF_SUFFIXES:
+        text, encoding = _read_pdf(data, name=str(path)), "pdf"
+    else:
+        text, encoding = decode(data, name=str(path))
     text = clean(text)
     if not text.strip():
         raise InputError(f"{path}: holds no plan text after removing page chrome; check the file")
@@ -170,3 +203,106 @@ def read_document(path: Path | str) -> RawDocument:
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+
+
+def _read_html(data: bytes, *, name: str) -> tuple[str, str]:
+    """The main text of a saved government page: navigation, footer and scripts dropped.
+
+    trafilatura finds the article; the header block such portals print above
+    it (发文机关, 成文日期, 发文字号 …) is often a table trafilatura keeps.
+    """
+    declared = _META_CHARSET.search(data[:4096])
+    html = None
+    if declared:
+        try:
+            html = data.decode(declared.group(1).decode("ascii").lower().replace("gb2312", "gb18030"))
+        except (LookupError, UnicodeDecodeError):
+            html = None
+    if html is None:
+        html, _ = decode(data, name=name)
+    import trafilatura  # heavy; only for web pages
+
+    text = trafilatura.extract(
+        html,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
+        include_links=False,
+        output_format="txt",
+        deduplicate=False,
+    )
+    if not text or not text.strip():
+        raise InputError(f"{name}: no main text found in this web page; save the page's text as .txt and try again")
+    # table rows come as "| 发文机关: | 白城市教育局 |": keep the cells, drop the rules
+    lines = [
+        re.sub(r"\s*\|\s*", " ", line).strip() if line.lstrip().startswith("|") else line for line in text.splitlines()
+    ]
+    title = _page_heading(html)
+    if title and title not in text:
+        lines.insert(0, title)  # precision mode drops the notice's own heading
+    return "\n".join(lines), "html"
+
+
+def _page_heading(html: str) -> str | None:
+    """The notice's heading (关于印发…的通知), which portals put in an <h1>–<h3> above the text."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for el in root.iter("h1", "h2", "h3"):
+        heading = " ".join(el.text_content().split())
+        if 4 <= len(heading) <= 80 and re.search(r"通知|要点|意见|计划|方案|决定", heading):
+            return heading
+    return None
+
+
+def _read_docx(data: bytes, *, name: str) -> str:
+    import io
+    import zipfile
+
+    from docx import Document  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        doc = Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise InputError(
+            f"{name}: not a readable Word (.docx) file; open and re-save it in Word, or save it as .txt"
+        ) from e
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:  # header blocks (发文机关 …) are often tables
+        for row in table.rows:
+            lines.append(" ".join(cell.text.strip() for cell in row.cells if cell.text.strip()))
+    return "\n".join(lines)
+
+
+def _read_pdf(data: bytes, *, name: str) -> str:
+    """The text layer of a PDF; a scan without one needs OCR first.
+
+    Words a PDF breaks across lines (新时 代) are joined later by the
+    extraction's text view, which keeps offsets into this text.
+    """
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise InputError(f"{name}: the PDF is encrypted; remove the password and try again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as e:
+        raise InputError(f"{name}: not a readable PDF ({e.__class__.__name__}); re-save or export it again") from e
+    text = "\n".join(pages)
+    if len(re.sub(r"\s", "", text)) < 20:
+        raise InputError(
+            f"{name}: this PDF has no text layer (a scan?); "
+            "run OCR first (e.g. ocrmypdf --language chi_sim) and try again"
+        )
+    return text

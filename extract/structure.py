@@ -350,7 +350,13 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
     preamble: list[_Line] = []
     for line in rest:
         s = line.stripped
-        if plan_title is None and len(s) <= 60 and not _SENTENCE_END.search(s):
+        if (
+            plan_title is None
+            and len(s) <= 60
+            and not _SENTENCE_END.search(s)
+            and not parse_doc_number(s)
+            and not (parse_date(s) and len(s) <= 16)
+        ):
             plan_title = s
             continue
         preamble.append(line)
