@@ -68,5 +68,5 @@ def test_directories_expand_and_missing_paths_fail(tmp_path):
     assert [p.name for p in iter_input_files([EXAMPLES])] == sorted(p.name for p in EXAMPLES.glob("*.txt"))
     with pytest.raises(InputError, match="no such file"):
         list(iter_input_files([tmp_path / "nope.txt"]))
-    with pytest.raises(InputError, match=r"no \.txt plan files"):
+    with pytest.raises(InputError, match=r"no plan files"):
         list(iter_input_files([tmp_path]))
