@@ -338,7 +338,9 @@ def translate_errors(uri: str | None = None) -> Iterator[None]:
         raise
 
 
-def open_driver(uri: str, *, user: str | None = None, password: str | None = None) -> Driver:
+def open_driver(
+    uri: str, *, user: str | None = None, password: str | None = None, retry_seconds: float = 15.0
+) -> Driver:
     """A driver that has reached the server, or a one-line error saying what to do.
 
     The caller owns it: ``with open_driver(...) as driver:``. Authentication is
@@ -348,7 +350,11 @@ def open_driver(uri: str, *, user: str | None = None, password: str | None = Non
 
     auth = (user or "neo4j", password) if password else None
     try:
-        driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        # Managed transactions retry transient failures (a leader change, a
+        # deadlock, a restarting server) with backoff, for at most retry_seconds.
+        driver = GraphDatabase.driver(
+            uri, auth=auth, notifications_min_severity="OFF", max_transaction_retry_time=retry_seconds
+        )
     except (ValueError, neo4j_exc.ConfigurationError) as e:
         raise Neo4jError(f"{uri!r} is not a Neo4j URI; use bolt://host:7687 or neo4j+s://… for Aura") from e
     try:
