@@ -271,6 +271,25 @@ def viz(
     console.print(f"{output}: {H.number_of_nodes()} nodes, {H.number_of_edges()} edges", highlight=False)
 
 
+@app.command()
+def export(
+    graph: Annotated[Path, typer.Argument(help="A build folder (or its graph.json).")] = Path("out"),
+    format: Annotated[str, typer.Option("--format", "-f", help="neo4j-admin, graphml or gexf.")] = "neo4j-admin",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: GRAPH/export).")
+    ] = None,
+) -> None:
+    """Export for bulk loading (neo4j-admin database import CSVs) or for Gephi (GraphML, GEXF)."""
+    from graph.export import export as run_export
+    from graph.files import read_graph_json
+
+    with user_errors():
+        G = read_graph_json(graph)
+        folder = out or ((graph.parent if graph.suffix == ".json" else graph) / "export")
+        files = run_export(G, folder, fmt=format)
+    console.print(f"{len(files)} files in {folder}", highlight=False)
+
+
 # -- Neo4j ---------------------------------------------------------------------
 UriOpt = Annotated[
     str | None, typer.Option("--uri", envvar="NEO4J_URI", help="Neo4j URI (bolt://, neo4j://, neo4j+s://).")

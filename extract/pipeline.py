@@ -145,20 +145,24 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
         mentions.setdefault(EntityKey(addressee_type(addressee), addressee), [])
 
     units = list(_units(structure))
-    docs = nlp.pipe(_with_context(nlp, text, unit_id, issuer) for unit_id, text in units)
-    for (unit_id, _text), doc in zip(units, docs, strict=True):
+    pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
+    docs = nlp.pipe(_with_context(nlp, chunk, unit_id, issuer) for unit_id, _offset, chunk in pieces)
+    for (unit_id, offset, _chunk), doc in zip(pieces, docs, strict=True):
         for ent in [*doc.ents, *doc.user_data.get("policykg_nested", ())]:
             key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(ent.text))
             if not key.name:
                 continue
-            mention = Mention(unit_id, ent.start_char, ent.end_char, ent.text)
+            mention = Mention(unit_id, offset + ent.start_char, offset + ent.end_char, ent.text)
             if mention not in mentions[key]:
                 mentions[key].append(mention)
             for surface in {normalize_name(ent.text), clean_surface(ent.text)}:
                 if surface != key.name:
                     aliases[key].add(surface)  # 杭师大, and the traditional 國培計劃
-        relations.extend(doc.user_data.get("policykg_relations", ()))
-        targets.extend(doc.user_data.get("policykg_targets", ()))
+        for r in doc.user_data.get("policykg_relations", ()):
+            ev = r.evidence
+            relations.append(replace(r, evidence=replace(ev, start=ev.start + offset, end=ev.end + offset)))
+        for t in doc.user_data.get("policykg_targets", ()):
+            targets.append(replace(t, start=t.start + offset, end=t.end + offset, id=f"{unit_id}:t{t.start + offset}"))
 
     _defined_abbreviations(units, mentions, aliases)
     renamed = _short_forms(mentions)
@@ -206,8 +210,8 @@ def _defined_abbreviations(
                 ),
                 None,
             )
-            if owner is None or short == owner.name:
-                continue
+            if owner is None or not short or short == owner.name:
+                continue  # （下简称《》）defines nothing
             aliases[owner].add(short)
             for uid, utext in units:
                 pos = simplify_chars(utext).find(short)
@@ -264,6 +268,28 @@ def _short_forms(mentions: dict[EntityKey, list[Mention]]) -> dict[EntityKey, En
             if len(fulls) == 1:
                 out[short] = fulls[0]
     return out
+
+
+CHUNK = 20_000
+
+
+def _chunks(text: str, size: int = CHUNK) -> Iterator[tuple[int, str]]:
+    """A unit in pieces of about `size` characters, cut after a sentence end.
+
+    Points are a few hundred characters; only a plan without numbering (or a
+    broken one) yields a unit of megabytes, which must not become one spaCy
+    Doc. Names rarely cross a sentence end, so little is lost at the cuts.
+
+    >>> [(o, len(c)) for o, c in _chunks("甲。" * 6, size=4)]
+    [(0, 4), (4, 4), (8, 4)]
+    """
+    start = 0
+    while len(text) - start > size:
+        cut = max(text.rfind(ch, start, start + size) for ch in "。；！？\n")
+        end = cut + 1 if cut > start else start + size
+        yield start, text[start:end]
+        start = end
+    yield start, text[start:]
 
 
 def _with_context(nlp: Language, text: str, unit_id: str, issuer: EntityKey | None) -> Doc:

@@ -93,7 +93,7 @@ class RelationReader:
                     (t.start() for t in triggers[i + 1 :] if t.start() < c_end and not self._is_joiner(t.group())),
                     c_end,
                 )
-                evidence = Evidence(unit, sentence, m.group(), m.start(), m.end())
+                evidence = Evidence(unit, sentence, doc.text[m.start() : m.end()], m.start(), m.end())
                 for rule in self.rules[m.group()]:
                     out.extend(
                         self._apply(rule, m, in_sentence, (c_start, c_end), next_trigger, s_end, issuer, evidence, text)

@@ -137,7 +137,7 @@ _META_KEY_RE = re.compile(
 
 _SEC1 = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})[ \t\u3000]*[、.．][ \t\u3000]*(?=\S)")
 _SEC2 = re.compile(r"^[ \t\u3000]*[（(][ \t\u3000]*([一二三四五六七八九十]{1,3})[ \t\u3000]*[）)][ \t\u3000]*(?=\S)")
-_POINT = re.compile(r"^[ \t\u3000]*(\d{1,3}|[０-９]{1,3})[ \t\u3000]*[.．、](?![\d０-９])[ \t\u3000]*(?=\S)")
+_POINT = re.compile(r"^[ \t\u3000]*(\d{1,5}|[０-９]{1,5})[ \t\u3000]*[.．、](?![\d０-９])[ \t\u3000]*(?=\S)")
 _AGENCY_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,40}(?:局|厅|委员会|委|政府|办公室|部|中心|院|处|科|小组)$")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _ADDRESSEE_SPLIT = re.compile(r"[,，、;；]")

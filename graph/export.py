@@ -29,9 +29,10 @@ CSV layout (documented again in the ``import.sh`` written beside the files):
   ``--array-delimiter=U+001F``. Empty arrays are not written: neo4j-admin
   cannot tell them from a missing array.
 
-``LOAD CSV`` reads the same files, except that a backslash before a quote
-(``\\"``) is read as an escape unless ``dbms.import.csv.legacy_quote_escaping``
-is false; neo4j-admin is told ``--legacy-style-quoting=false``.
+``LOAD CSV`` reads the same files, except that it takes a backslash before a
+quote or another backslash (``\\"``, ``\\\\``) for an escape unless the server
+sets ``dbms.import.csv.legacy_quote_escaping=false``; neo4j-admin reads them
+verbatim (``--legacy-style-quoting=false``, its default, said explicitly).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ import math
 import re
 import shlex
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,56 +91,80 @@ def neo4j_records(
     """Nodes by label group and relationships by type, with the properties the loader writes.
 
     Node records carry ``uid`` and their properties; relationship records
-    ``:START_ID`` and ``:END_ID`` (node uids) and their properties.
+    ``:START_ID`` and ``:END_ID`` (node uids) and their properties. Every
+    label group and type of the schema is present, if only with no rows.
 
     Raises:
         GraphFileError: a node kind, entity type or edge type outside the schema.
     """
-    documents = {n for n, d in G.nodes(data=True) if d.get("kind") == "Document"}
     nodes: dict[tuple[str, ...], list[dict[str, Any]]] = {
         **{("Node", kind): [] for kind in STRUCTURE_LABELS},
         **{("Node", "Entity", etype): [] for etype in ENTITY_TYPES},
     }
+    for kind, props in _structure_records(G):
+        nodes[("Node", kind)].append(props)
+    exported = {r["uid"] for rows in nodes.values() for r in rows}
+    documents = {r["uid"] for r in nodes[("Node", "Document")]}
     edges: dict[str, list[dict[str, Any]]] = {rtype: [] for rtype in EDGE_TYPES}
-    exported: set[str] = set()
+    for rtype, props in _edge_records(G, exported, documents):
+        edges[rtype].append(props)
+    for etype, props in _entity_records(G, edges):
+        nodes[("Node", "Entity", etype)].append(props)
+    return nodes, edges
+
+
+def _structure_records(G: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(kind, properties) of documents, sections, points and targets; entities are checked only."""
+    documents = {n for n, d in G.nodes(data=True) if d.get("kind") == "Document"}
     for nid, data in G.nodes(data=True):
         kind = data.get("kind")
         if kind == "Entity":
             _in_schema(data.get("type"), ENTITY_TYPES, f"entity {nid!r} has type")
-        elif _in_schema(kind, STRUCTURE_LABELS, f"node {nid!r} has kind") and doc_of_node(G, nid) in documents:
-            props = _props(data, drop=("kind", "label"))
-            props["uid"] = nid
-            props.setdefault("id", nid)
-            if kind == "Document":
-                props["complete"] = True  # what the loader sets once every part is written
-            nodes[("Node", kind)].append(props)
-            exported.add(nid)
-    mentions: dict[str, int] = defaultdict(int)
-    linked: set[str] = set()
+            continue
+        _in_schema(kind, STRUCTURE_LABELS, f"node {nid!r} has kind")
+        if doc_of_node(G, nid) not in documents:
+            continue  # the loader writes only parts of the documents it loads
+        props = _props(data, drop=("kind", "label"))
+        props["uid"] = nid
+        props.setdefault("id", nid)
+        if kind == "Document":
+            props["complete"] = True  # what the loader sets once every part is written
+        yield kind, props
+
+
+def _edge_records(G: nx.MultiDiGraph, exported: set[str], documents: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(type, properties) of the relationships of exported documents, between exported nodes or entities."""
     for u, v, data in G.edges(data=True):
         rtype = _in_schema(data.get("type"), EDGE_TYPES, f"edge {u!r} → {v!r} has type")
-        ends = [n for n in (u, v) if G.nodes[n].get("kind") != "Entity"]
-        if data.get("doc_id") not in documents or any(n not in exported for n in ends):
-            continue  # the loader writes only edges of the documents it loads
-        edges[rtype].append({":START_ID": u, ":END_ID": v, **_props(data, drop=("type",))})
-        linked.update(n for n in (u, v) if n not in exported)
-        if rtype == "MENTIONS" and data.get("count") is not None:
-            mentions[v] += data["count"]
-    for nid in linked:  # graph order would be nicer to read, but sets are fine for an import
-        data = G.nodes[nid]
-        nodes[("Node", "Entity", data["type"])].append(
-            {
-                "uid": nid,
-                "key": nid,
-                "type": data["type"],
-                "name": data["name"],
-                "aliases": list(data.get("aliases") or []),
-                "mention_count": mentions[nid],
-            }
-        )
-    for rows in nodes.values():
-        rows.sort(key=lambda r: str(r["uid"]))
-    return nodes, edges
+        if data.get("doc_id") not in documents:
+            continue
+        if any(n not in exported and G.nodes[n].get("kind") != "Entity" for n in (u, v)):
+            continue
+        yield rtype, {":START_ID": u, ":END_ID": v, **_props(data, drop=("type",))}
+
+
+def _entity_records(G: nx.MultiDiGraph, edges: dict[str, list[dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(type, properties) of the entities some relationship links, in graph order.
+
+    ``mention_count`` is recomputed from the MENTIONS relationships, as the loader does.
+    """
+    linked = {r[end] for rows in edges.values() for r in rows for end in (":START_ID", ":END_ID")}
+    mentions: dict[str, int] = defaultdict(int)
+    for r in edges["MENTIONS"]:
+        mentions[r[":END_ID"]] += r.get("count") or 0
+    for nid, data in G.nodes(data=True):
+        if data.get("kind") == "Entity" and nid in linked:
+            yield (
+                data["type"],
+                {
+                    "uid": nid,
+                    "key": nid,
+                    "type": data["type"],
+                    "name": data["name"],
+                    "aliases": list(data.get("aliases") or []),
+                    "mention_count": mentions[nid],
+                },
+            )
 
 
 def _in_schema(name: Any, allowed: Iterable[str], what: str) -> str:
@@ -148,7 +173,7 @@ def _in_schema(name: Any, allowed: Iterable[str], what: str) -> str:
     return str(name)
 
 
-def column_type(values: Iterable[Any]) -> str:
+def column_type(values: Iterable[Any], *, name: str = "a property") -> str:
     """The neo4j-admin type of a column from its values (None left out).
 
     >>> column_type([3, 4]), column_type([3, 0.5]), column_type(["国培计划"]), column_type([True])
@@ -169,12 +194,12 @@ def column_type(values: Iterable[Any]) -> str:
         elif v is not None:
             scalars.add(_scalar_type(v))
     if arrays and scalars:
-        raise GraphFileError(f"a property mixes lists and single values ({sorted(scalars)}); rebuild the graph")
+        raise GraphFileError(f"{name} mixes lists and single values; rebuild the graph with `policykg build`")
     kinds = elements if arrays else scalars
     if kinds == {"long", "double"}:
         kinds = {"double"}
     if len(kinds) > 1:
-        raise GraphFileError(f"a property mixes value types {sorted(kinds)}; rebuild the graph with `policykg build`")
+        raise GraphFileError(f"{name} mixes value types {sorted(kinds)}; rebuild the graph with `policykg build`")
     base = next(iter(kinds), "string")
     return base + "[]" if arrays else base
 
@@ -245,7 +270,7 @@ def _columns(rows: list[dict[str, Any]], fixed: tuple[str, ...]) -> list[tuple[s
     for k in keys:
         if not _KEY.match(k):
             raise GraphFileError(f"property name {k!r} cannot be a CSV header; rebuild the graph with `policykg build`")
-    return [(k, column_type(row.get(k) for row in rows)) for k in keys]
+    return [(k, column_type((row.get(k) for row in rows), name=f"property {k!r}")) for k in keys]
 
 
 def _write_csv(path: Path, header: list[str], lines: Iterable[list[str]]) -> None:
@@ -324,8 +349,8 @@ def _import_script(command: list[str]) -> str:
 # lines; an empty unquoted field is no property; arrays and labels are separated by U+001F.
 set -eu
 cd "$(dirname "$0")"
-database="${{1:-neo4j}}"
-[ "$#" -gt 0 ] && shift
+database=neo4j
+case "${{1-}}" in ''|-*) ;; *) database="$1"; shift ;; esac
 exec "${{NEO4J_ADMIN:-neo4j-admin}}" database import full "$database" \\
     {args} \\
     "$@"

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.neo4j
 
 
 def test_server_killed_mid_load_then_rerun_converges(tmp_path):
-    G = synthetic_graph(60)
+    G = synthetic_graph(100)
     data = tmp_path / "neo4j"
     port = _free_port()
     uri = neo4j_local.start(port=port, data_dir=data)
@@ -40,7 +40,7 @@ def test_server_killed_mid_load_then_rerun_converges(tmp_path):
         deadline = time.time() + 120
         while time.time() < deadline:  # wait until relationships are being written
             _, rows = store.read("MATCH ()-[r]->() RETURN count(r) AS n")
-            if rows[0][0] > 1000:
+            if rows[0][0] > 0:
                 break
             time.sleep(0.2)
         state = neo4j_local.status(data_dir=data)
@@ -54,7 +54,7 @@ def test_server_killed_mid_load_then_rerun_converges(tmp_path):
         with open_driver(uri) as driver:
             store = Neo4jStore(driver)
             _, partial = store.read("MATCH (d:Document) WHERE d.complete = true RETURN count(d) AS n")
-            assert partial[0][0] < 60  # the first load really was cut short
+            assert partial[0][0] < 100  # the first load really was cut short
             report = store.load(G)
             assert report.documents_loaded > 0
             assert neo4j_counts(store) == graph_counts(G)
@@ -64,6 +64,6 @@ def test_server_killed_mid_load_then_rerun_converges(tmp_path):
             )
             assert dupes == [[0]]
             again = store.load(G)
-            assert again.documents_unchanged == 60 and neo4j_counts(store) == graph_counts(G)
+            assert again.documents_unchanged == 100 and neo4j_counts(store) == graph_counts(G)
     finally:
         neo4j_local.stop(data_dir=data)
