@@ -7,8 +7,9 @@ Three properties, each run over several input strategies:
   ``start``.
 - ``extraction``: ``extract_document`` never raises (nor hangs), every
   entity mention, relation evidence and target points inside its unit's text
-  with its text equal to the slice at its offsets, and the JSONL record
-  (``to_dict``) reads back as the same extraction.
+  with its text equal to the slice at its offsets, point, section and target
+  ids are unique (they key graph nodes), and the JSONL record (``to_dict``)
+  reads back as the same extraction.
 - ``decode``: ``decode`` on arbitrary bytes returns ``(text, encoding)`` or
   raises ``InputError``, never anything else.
 
@@ -197,6 +198,9 @@ def check_extraction(text: str, nlp: Language | None = None, *, limit: float | N
 
     ex = _limited("extraction", text, limit, lambda: extract_document(raw, nlp or get_nlp()))
     _check_points(text, ex.points)
+    for what, ids in (("section", [x.id for x in ex.sections]), ("target", [t.id for t in ex.targets])):
+        if len(set(ids)) != len(ids):  # ids are graph node keys: a repeat silently drops a node
+            raise PropertyFailed(f"{what} ids repeat", repr(sorted({i for i in ids if ids.count(i) > 1})))
     texts = ex.unit_texts()
     for e in ex.entities:
         for m in e.mentions:
@@ -244,14 +248,14 @@ def _words(path: Path) -> list[str]:
 
 
 def _lexicon_surfaces() -> list[str]:
-    out = []
+    out: list[str] = []
     for path in sorted(LEXICONS.glob("*.jsonl")):
         out.extend(o["pattern"] for o in _jsonl(path) if isinstance(o.get("pattern"), str))
     return sorted(set(out))
 
 
 def _places() -> list[str]:
-    out = []
+    out: list[str] = []
     for line in (LEXICONS / "places.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         cols = line.split("\t")
         out.extend(c for c in cols[:2] if len(c) >= 2)

@@ -162,7 +162,7 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
             ev = r.evidence
             relations.append(replace(r, evidence=replace(ev, start=ev.start + offset, end=ev.end + offset)))
         for t in doc.user_data.get("policykg_targets", ()):
-            targets.append(replace(t, start=t.start + offset, end=t.end + offset, id=f"{unit_id}:t{t.start + offset}"))
+            targets.append(replace(t, start=t.start + offset, end=t.end + offset, id=f"{unit_id}:t{t.end + offset}"))
 
     _defined_abbreviations(units, mentions, aliases)
     renamed = _short_forms(mentions)

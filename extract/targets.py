@@ -168,7 +168,7 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
         unit_norm = "%" if unit_word in ("%", "％") else unit_word
         out.append(
             Target(
-                id=f"{unit}:t{start}",
+                id=f"{unit}:t{end}",
                 text=text[clause_start:end].strip(),
                 value=lo,
                 value_max=hi,
@@ -185,7 +185,7 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
             cs = _clause_start(text, m.start())
             out.append(
                 Target(
-                    id=f"{unit}:t{cs}",
+                    id=f"{unit}:t{m.end()}",
                     text=text[cs : m.end()].strip(),
                     value=value,
                     unit="%",
