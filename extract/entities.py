@@ -459,7 +459,8 @@ class EntityResolver:
                 span.kb_id_ = normalize_name(span.id_ or span.text)
                 span.id_ = "user"
                 spans.append(span)
-        spans = [self._relabel(doc, s) for s in spans if not _is_formula(doc.text, s)]
+        text = doc.text  # spaCy rebuilds Doc.text on every access: read it once
+        spans = [self._relabel(doc, s) for s in spans if not _is_formula(text, s)]
         spans.extend(self._extend_known(doc, spans))
         spans = self._split_possessor(spans)
         spans.sort(key=lambda s: (-(s.end_char - s.start_char), -PRIORITY.get(s.id_, 0), s.start_char))

@@ -9,6 +9,7 @@ not commitments.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -136,10 +137,10 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
         if any(a <= start < b for a, b in quoted):
             continue
         prev = text[start - 1] if start else ""
-        if prev in ("第", "届") or prev.isdigit() or prev in "+＋":
+        if prev in ("第", "届") or prev.isdigit() or (prev and prev in "+＋"):
             continue  # 第二批, 十二届四次全会: ordinals and sessions
         nxt = text[end : end + 1]
-        if nxt in "+＋" or text[start:end].endswith("年") or nxt in ("年", "届"):
+        if (nxt and nxt in "+＋") or text[start:end].endswith("年") or nxt in ("年", "届"):
             continue
         if cn:
             if unit_word not in _CN_UNITS or lo_text in ("一", "十", "百", "千") or len(lo_text) > 4:
@@ -148,8 +149,8 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
             if follow.startswith(("一体", "方面", "清单", "全面", "结合", "重点")):
                 continue
         lo = to_number(lo_text, m.group("lomag"))
-        if lo is None:
-            continue
+        if lo is None or not math.isfinite(lo) or lo > 1e15:
+            continue  # a run of hundreds of digits is not a commitment (and would be Infinity in JSON)
         hi = to_number(m.group("hi"), m.group("himag")) if m.group("hi") else None
         if m.group("hi") and not m.group("himag") and m.group("lomag"):
             hi = to_number(m.group("hi"), m.group("lomag"))
