@@ -73,9 +73,9 @@ def build(
     """Extract plans and write graph.json, extraction.jsonl and graph.html into --out."""
     from rich.progress import Progress
 
-    from extract.build import build as run_build
-
     with user_errors(), Progress(console=err, transient=True) as progress:
+        from extract.build import build as run_build  # inside: Ctrl-C while spaCy loads is one line too
+
         task = progress.add_task("extracting", total=None)
 
         def on_file(path: Path, i: int, total: int) -> None:
