@@ -160,9 +160,12 @@ def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    # interrupt while plans are being extracted (a SIGINT during the store's native
-    # COPY is a known gap: see the closing note of the session that wrote this)
-    time.sleep(2.5)
+    # interrupt while plans are being extracted: the extraction's temporary file
+    # shows it has begun (a SIGINT during the store's native COPY is a known gap)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(out.glob(".extraction.jsonl.*.tmp")) and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.5)
     assert proc.poll() is None, "the build finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
