@@ -14,6 +14,15 @@ removed — its sections, points, targets and every relationship carrying its
 to them. A document is marked ``complete`` only after all its parts are
 written, so a load cut short (server killed, Ctrl-C) is redone on the next
 run instead of being mistaken for done.
+
+Nothing here assumes one machine. With a routing URI (``neo4j://``,
+``neo4j+s://`` for Aura, ``neo4j+ssc://``) the driver sends every
+``execute_write`` to the database's current leader and every ``execute_read``
+to any member. Each session names its database; all the store's sessions
+share one bookmark manager, so a read that follows a write in this process
+waits until the member answering it has that write; and what a load decides
+its writes by (documents and schema already there) is read on the leader,
+which has every earlier load's writes too.
 """
 
 from __future__ import annotations
@@ -26,8 +35,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
-from neo4j import READ_ACCESS, Driver, ManagedTransaction
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j import exceptions as neo4j_exc
+from neo4j.api import BookmarkManager
 
 from graph.errors import Neo4jError, QueryError
 from graph.model import ENTITY_TYPES, RELATION_TYPES, StructureRel
@@ -141,12 +151,17 @@ class Neo4jStore:
     def __init__(self, driver: Driver, *, database: str | None = None) -> None:
         self.driver = driver
         self.database = database
+        # One per store, not the driver's execute_query manager: the store's
+        # writes and reads are causally chained without making unrelated work
+        # on the same driver wait for them. Callers opening their own sessions
+        # pass it too (``bookmark_manager=store.bookmarks``) to see the load.
+        self.bookmarks: BookmarkManager = GraphDatabase.bookmark_manager()
 
     # -- loading ---------------------------------------------------------------
     def ensure_schema(self) -> None:
         """Create the constraints and indexes that are missing (two reads when none are)."""
-        _, constraints = self.read("SHOW CONSTRAINTS YIELD name RETURN name")
-        _, indexes = self.read("SHOW INDEXES YIELD name RETURN name")
+        _, constraints = self._read_on_leader("SHOW CONSTRAINTS YIELD name RETURN name")
+        _, indexes = self._read_on_leader("SHOW INDEXES YIELD name RETURN name")
         present = {row[0] for row in constraints + indexes}
         for statement in SCHEMA:
             if statement.split()[2] not in present:  # CREATE CONSTRAINT|INDEX <name> …
@@ -239,7 +254,7 @@ class Neo4jStore:
 
         out: dict[str, str] = {}
         for batch in _batches(rows):
-            with translate_errors(), self.driver.session(database=self.database) as session:
+            with translate_errors(), self._session() as session:
                 out.update(session.execute_write(work, batch))
         return out
 
@@ -255,30 +270,45 @@ class Neo4jStore:
         self._run_write(DELETE_DOCUMENT, {"doc_id": doc_id})
 
     def _existing(self) -> list[dict[str, Any]]:
-        _, rows = self.read(EXISTING_DOCUMENTS)
+        _, rows = self._read_on_leader(EXISTING_DOCUMENTS)
         return [dict(zip(("id", "source", "sha256", "complete"), row, strict=True)) for row in rows]
 
     # -- transactions ------------------------------------------------------------
+    def _session(self, *, read: bool = False) -> Session:
+        """Every session the store opens, so none can forget the database or the bookmarks.
+
+        ``database=None`` leaves the choice to the server (the user's home
+        database), at the cost of a lookup; a name skips it and fails fast if
+        wrong.
+        """
+        return self.driver.session(
+            database=self.database,
+            bookmark_manager=self.bookmarks,
+            default_access_mode=READ_ACCESS if read else WRITE_ACCESS,
+        )
+
     def _run_write(self, statement: str, params: dict[str, Any]) -> None:
         def work(tx: ManagedTransaction) -> None:
             tx.run(statement, params).consume()
 
-        with translate_errors(), self.driver.session(database=self.database) as session:
+        with translate_errors(), self._session() as session:
             session.execute_write(work)
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
         """Run `cypher` in a READ transaction: Neo4j itself refuses any write."""
+        with translate_errors(), self._session(read=True) as session:
+            return session.execute_read(_rows, cypher, params or {})
 
-        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(cypher, params or {})
-            keys = list(result.keys())
-            return keys, [[_plain(v) for v in record.values()] for record in result]
+    def _read_on_leader(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        """A read the load decides its writes by, asked of the leader.
 
-        with (
-            translate_errors(),
-            self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session,
-        ):
-            return session.execute_read(work)
+        Bookmarks chain only this process's transactions; a follower may not
+        yet have what an earlier ``policykg load`` wrote, and a load that
+        trusted it would take loaded documents for new and create their
+        relationships a second time.
+        """
+        with translate_errors(), self._session() as session:
+            return session.execute_write(_rows, cypher, params or {})
 
     def close(self) -> None:
         """The driver belongs to the caller, who closes it."""
@@ -290,6 +320,12 @@ class Neo4jStore:
             if not rows or rows[0][0] == 0:
                 return
             self._run_write("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n", {})
+
+
+def _rows(tx: ManagedTransaction, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    result = tx.run(cypher, params)
+    keys = list(result.keys())
+    return keys, [[_plain(v) for v in record.values()] for record in result]
 
 
 def _plain(value: Any) -> Any:
@@ -321,6 +357,14 @@ def translate_errors(uri: str | None = None) -> Iterator[None]:
         raise Neo4jError(
             f"cannot reach Neo4j{where}; start one with `policykg neo4j start` or set NEO4J_URI to a running server"
         ) from exc
+    except (neo4j_exc.SessionExpired, neo4j_exc.TransientError) as exc:
+        # What the driver still raises once its retries (max_transaction_retry_time)
+        # are spent: a cluster with no leader, a member restarting, lock contention.
+        what = getattr(exc, "code", None) or type(exc).__name__
+        raise Neo4jError(
+            f"Neo4j kept failing with a transient error ({what}); wait until the database is available "
+            "and run the command again (a load cut short is redone, never doubled)"
+        ) from exc
     except neo4j_exc.ClientError as exc:
         code = exc.code or ""
         message = str(exc.message or "")
@@ -346,8 +390,6 @@ def open_driver(
     The caller owns it: ``with open_driver(...) as driver:``. Authentication is
     sent only when a password is given (a server with auth off needs none).
     """
-    from neo4j import GraphDatabase
-
     auth = (user or "neo4j", password) if password else None
     try:
         # Managed transactions retry transient failures (a leader change, a
