@@ -62,6 +62,10 @@ PatternsOpt = Annotated[
     Path | None,
     typer.Option("--patterns", help="Extra entity patterns: a JSONL file in spaCy's EntityRuler format."),
 ]
+JobsOpt = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction; the output is the same for any value."),
+]
 
 
 @app.command()
@@ -69,6 +73,7 @@ def build(
     paths: PathsArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
     patterns: PatternsOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """Extract plans and write graph.json, extraction.jsonl and graph.html into --out."""
     from rich.progress import Progress
@@ -81,7 +86,7 @@ def build(
         def on_file(path: Path, i: int, total: int) -> None:
             progress.update(task, total=total, completed=i, description=f"extracting {path.name}")
 
-        result = run_build(paths, out, patterns=patterns, on_file=on_file)
+        result = run_build(paths, out, patterns=patterns, jobs=jobs, on_file=on_file)
         progress.update(task, completed=progress.tasks[0].total or 0)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
@@ -106,13 +111,22 @@ def extract(
         ExtractFormat.jsonl
     ),
     patterns: PatternsOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """Print the extraction of each plan: points, entities, relations, targets."""
-    from extract.pipeline import extract_paths
+    from extract.read import scan_inputs
+    from extract.stream import extract_files
     from graph.files import atomic_write
 
     def lines() -> Iterator[str]:
-        for ex in extract_paths(paths, patterns=patterns):
+        files, skipped = scan_inputs(paths)
+        if skipped:
+            err.print(f"[yellow]warning:[/] skipped {len(skipped)} files that are not plans", highlight=False)
+        for item in extract_files(files, jobs=jobs, patterns=patterns):
+            ex = item.extraction
+            if ex is None:
+                err.print(f"[yellow]warning:[/] {item.path}: same content as an earlier file; read once")
+                continue
             for w in ex.warnings:
                 err.print(f"[yellow]warning:[/] {w}", highlight=False)
             indent = 2 if format is ExtractFormat.json else None

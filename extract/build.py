@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
-from extract.pipeline import build_nlp, extract_document
-from extract.read import read_document, scan_inputs
+from extract.pipeline import read_patterns
+from extract.read import scan_inputs
+from extract.stream import extract_files
 from graph.build import add_extraction, summarize
 from graph.embedded import write_store
 from graph.files import atomic_write, ensure_dir, write_graph_json
-from graph.pages import write_graph_page
+from graph.pages import PAGE_NODES, overview, write_graph_page
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +41,18 @@ def build(
     out_dir: Path,
     *,
     patterns: Path | None = None,
+    jobs: int = 1,
     on_file: Callable[[Path, int, int], None] | None = None,
 ) -> BuildResult:
     """Extract every plan under `paths` and write the graph files into `out_dir`.
 
+    Documents stream: each extraction is written to the JSONL and added to
+    the graph as it arrives, so memory holds the graph and a few documents in
+    flight, never every text at once.
+
     Args:
-        on_file: called as (path, index, total) before each file, for progress bars.
+        jobs: worker processes for extraction; the outputs are the same for any value.
+        on_file: called as (path, index, total) as each file is done, for progress bars.
 
     Raises:
         PolicyKGError: bad input or an unwritable output; nothing already in
@@ -52,33 +60,32 @@ def build(
     """
     files, skipped = scan_inputs(paths)
     ensure_dir(out_dir)
-    nlp = build_nlp(patterns=patterns)
+    if patterns is not None:
+        read_patterns(patterns)  # a bad patterns file fails before any work, in this process
     G = nx.MultiDiGraph()
     warnings: list[str] = []
     if skipped:
         listed = ", ".join(p.name for p in skipped[:10]) + (" …" if len(skipped) > 10 else "")
         warnings.append(f"skipped {len(skipped)} files that are not plans (.txt .html .docx .pdf): {listed}")
-    seen: set[str] = set()
     duplicates = 0
     jsonl = out_dir / "extraction.jsonl"
-    with atomic_write(jsonl) as fh:
-        for i, path in enumerate(files):
+    with atomic_write(jsonl) as fh, closing(extract_files(files, jobs=jobs, patterns=patterns)) as stream:
+        for i, item in enumerate(stream):
             if on_file is not None:
-                on_file(path, i, len(files))
-            raw = read_document(path)
-            if raw.sha256 in seen:
+                on_file(item.path, i + 1, len(files))
+            ex = item.extraction
+            if ex is None:
                 duplicates += 1
-                warnings.append(f"{path}: same content as an earlier file; read once")
+                warnings.append(f"{item.path}: same content as an earlier file; read once")
                 continue
-            seen.add(raw.sha256)
-            ex = extract_document(raw, nlp)
             warnings.extend(ex.warnings)
             fh.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
             add_extraction(G, ex)
+            del ex, item  # the text of a finished document is held by the graph only
     graph_json = out_dir / "graph.json"
     write_graph_json(G, graph_json)
     store = write_store(G, out_dir)
-    html = write_graph_page(G, out_dir / "graph.html", title=_title(G))
+    html = write_graph_page(G, out_dir / "graph.html", title=_title(G), H=overview(G, PAGE_NODES))
     for w in warnings:
         log.warning("%s", w)
     return BuildResult(

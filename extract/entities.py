@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from extract.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from extract.normalize import normalize_name
-from extract.textview import CANDIDATES, TextView, add_candidate
+from extract.textview import CANDIDATES, TextView, add_candidate, text_of
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
 
@@ -459,7 +459,7 @@ class EntityResolver:
                 span.kb_id_ = normalize_name(span.id_ or span.text)
                 span.id_ = "user"
                 spans.append(span)
-        text = doc.text  # spaCy rebuilds Doc.text on every access: read it once
+        text = text_of(doc)
         spans = [self._relabel(doc, s) for s in spans if not _is_formula(text, s)]
         spans.extend(self._extend_known(doc, spans))
         spans = self._split_possessor(spans)
@@ -472,7 +472,9 @@ class EntityResolver:
             for i in range(span.start, span.end):
                 taken[i] = True
             chosen.append(span)
-        doc.ents = sorted(chosen, key=lambda s: s.start)  # type: ignore[assignment]
+        chosen.sort(key=lambda s: s.start)
+        doc.ents = chosen  # type: ignore[assignment]
+        doc.user_data["policykg_ents"] = chosen
         nested = [
             s
             for s in spans
@@ -490,7 +492,7 @@ class EntityResolver:
             span.label_ == "Policy"
             and span.id_ == "lexicon"
             and span.kb_id_.endswith(_PROGRAM_ENDS)
-            and doc.text[max(0, span.start_char - 1) : span.start_char] != "《"
+            and text_of(doc)[max(0, span.start_char - 1) : span.start_char] != "《"
         ):
             new = Span(doc, span.start, span.end, label="Program", kb_id=span.kb_id_)
             new.id_ = span.id_
@@ -528,7 +530,11 @@ class EntityResolver:
             for k in known:
                 if k.start_char < s.start_char < k.end_char < s.end_char:
                     merged = Span(
-                        doc, k.start, s.end, label=s.label_, kb_id=normalize_name(doc.text[k.start_char : s.end_char])
+                        doc,
+                        k.start,
+                        s.end,
+                        label=s.label_,
+                        kb_id=normalize_name(text_of(doc)[k.start_char : s.end_char]),
                     )
                     merged.id_ = "suffix"
                     out.append(merged)

@@ -30,6 +30,7 @@ from extract import targets as _targets  # noqa: F401
 from extract.normalize import clean_surface, normalize_name, simplify_chars
 from extract.read import RawDocument, iter_input_files, read_document
 from extract.structure import Structure, parse_structure
+from extract.textview import ents_of
 from graph.errors import InputError
 from graph.model import (
     DocumentMeta,
@@ -147,17 +148,20 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
     units = list(_units(structure))
     pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
     docs = nlp.pipe(_with_context(nlp, chunk, unit_id, issuer) for unit_id, _offset, chunk in pieces)
-    for (unit_id, offset, _chunk), doc in zip(pieces, docs, strict=True):
-        for ent in [*doc.ents, *doc.user_data.get("policykg_nested", ())]:
-            key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(ent.text))
+    seen_mentions: set[tuple[EntityKey, Mention]] = set()
+    for (unit_id, offset, chunk), doc in zip(pieces, docs, strict=True):
+        for ent in [*ents_of(doc), *doc.user_data.get("policykg_nested", ())]:
+            surface = chunk[ent.start_char : ent.end_char]  # Span.text walks the tokens
+            key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(surface))
             if not key.name:
                 continue
-            mention = Mention(unit_id, offset + ent.start_char, offset + ent.end_char, ent.text)
-            if mention not in mentions[key]:
+            mention = Mention(unit_id, offset + ent.start_char, offset + ent.end_char, surface)
+            if (key, mention) not in seen_mentions:
+                seen_mentions.add((key, mention))
                 mentions[key].append(mention)
-            for surface in {normalize_name(ent.text), clean_surface(ent.text)}:
-                if surface != key.name:
-                    aliases[key].add(surface)  # 杭师大, and the traditional 國培計劃
+            for form in {normalize_name(surface), clean_surface(surface)}:
+                if form != key.name:
+                    aliases[key].add(form)  # 杭师大, and the traditional 國培計劃
         for r in doc.user_data.get("policykg_relations", ()):
             ev = r.evidence
             relations.append(replace(r, evidence=replace(ev, start=ev.start + offset, end=ev.end + offset)))
@@ -198,32 +202,30 @@ def _defined_abbreviations(
     units: list[tuple[str, str]], mentions: dict[EntityKey, list[Mention]], aliases: dict[EntityKey, set[str]]
 ) -> None:
     """杭州师范大学（以下简称“杭师大”）: the text defines an alias; its later uses are mentions."""
-    for unit_id, text in units:
-        for m in _ABBREVIATION.finditer(simplify_chars(text)):
-            short = normalize_name(m.group(1))
-            owner = next(
-                (
-                    k
-                    for k, ms in mentions.items()
-                    for x in ms
-                    if x.point == unit_id and x.end in (m.start(), m.start() - 1)
-                ),
-                None,
-            )
-            if owner is None or not short or short == owner.name:
-                continue  # （下简称《》）defines nothing
-            aliases[owner].add(short)
-            for uid, utext in units:
-                pos = simplify_chars(utext).find(short)
-                while pos >= 0:
-                    taken = any(
-                        x.point == uid and x.start < pos + len(short) and pos < x.end
-                        for ms in mentions.values()
-                        for x in ms
-                    )
-                    if not taken:
-                        mentions[owner].append(Mention(uid, pos, pos + len(short), utext[pos : pos + len(short)]))
-                    pos = simplify_chars(utext).find(short, pos + len(short))
+    definitions = [(unit_id, m) for unit_id, text in units for m in _ABBREVIATION.finditer(simplify_chars(text))]
+    if not definitions:
+        return
+    # mentions by unit, so each lookup reads one unit's mentions, not the document's
+    by_unit: dict[str | None, list[tuple[EntityKey, Mention]]] = defaultdict(list)
+    for k, ms in mentions.items():
+        for x in ms:
+            by_unit[x.point].append((k, x))
+    simplified = [(uid, utext, simplify_chars(utext)) for uid, utext in units]
+    for unit_id, m in definitions:
+        short = normalize_name(m.group(1))
+        owner = next((k for k, x in by_unit[unit_id] if x.end in (m.start(), m.start() - 1)), None)
+        if owner is None or not short or short == owner.name:
+            continue  # （下简称《》）defines nothing
+        aliases[owner].add(short)
+        for uid, utext, simple in simplified:
+            pos = simple.find(short)
+            while pos >= 0:
+                taken = any(x.start < pos + len(short) and pos < x.end for _k, x in by_unit[uid])
+                if not taken:
+                    mention = Mention(uid, pos, pos + len(short), utext[pos : pos + len(short)])
+                    mentions[owner].append(mention)
+                    by_unit[uid].append((owner, mention))
+                pos = simple.find(short, pos + len(short))
 
 
 def _order(m: Mention) -> tuple[int, int, int]:
@@ -247,26 +249,18 @@ def _short_forms(mentions: dict[EntityKey, list[Mention]]) -> dict[EntityKey, En
     (白城市 inside 白城市教育局 is a different thing).
     """
     out: dict[EntityKey, EntityKey] = {}
-    by_type: dict[str, list[EntityKey]] = defaultdict(list)
-    for k in mentions:
-        by_type[k.type].append(k)
-    for etype, keys in by_type.items():
-        if etype == "Place":
+    first = {k: min(_order(m) for m in ms) for k, ms in mentions.items() if ms and k.type != "Place"}
+    # every ending of four or more characters → the names ending so (linear in names, not quadratic)
+    endings: dict[tuple[str, str], list[EntityKey]] = defaultdict(list)
+    for k in first:
+        for n in range(4, len(k.name)):
+            endings[(k.type, k.name[-n:])].append(k)
+    for short, first_short in first.items():
+        if len(short.name) < 4:
             continue
-        for short in keys:
-            if len(short.name) < 4 or not mentions[short]:
-                continue
-            first_short = min(_order(m) for m in mentions[short])
-            fulls = [
-                k
-                for k in keys
-                if k != short
-                and k.name.endswith(short.name)
-                and mentions[k]
-                and min(_order(m) for m in mentions[k]) < first_short
-            ]
-            if len(fulls) == 1:
-                out[short] = fulls[0]
+        fulls = [k for k in endings.get((short.type, short.name), ()) if first[k] < first_short]
+        if len(fulls) == 1:
+            out[short] = fulls[0]
     return out
 
 
@@ -294,6 +288,7 @@ def _chunks(text: str, size: int = CHUNK) -> Iterator[tuple[int, str]]:
 
 def _with_context(nlp: Language, text: str, unit_id: str, issuer: EntityKey | None) -> Doc:
     doc = nlp.make_doc(text)
+    doc.user_data["policykg_text"] = text
     doc.user_data["policykg_unit"] = unit_id
     doc.user_data["policykg_issuer"] = issuer
     return doc

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from extract.lexicon import load_lexicon
 from extract.normalize import simplify_chars
-from extract.textview import CANDIDATES
+from extract.textview import CANDIDATES, ents_of, text_of
 from graph.model import EntityKey, Evidence, Relation
 
 PATTERN_FILE = Path(__file__).with_name("patterns") / "relation_triggers.jsonl"
@@ -72,14 +73,20 @@ class RelationReader:
         unit = doc.user_data.get("policykg_unit")
         issuer: EntityKey | None = doc.user_data.get("policykg_issuer")
         out: list[Relation] = []
-        text = simplify_chars(doc.text)  # triggers are simplified; offsets agree with doc.text
-        ents = list(doc.ents)
+        original = text_of(doc)
+        text = simplify_chars(original)  # triggers are simplified; offsets agree with doc.text
+        ents = ents_of(doc)
+        if not ents:
+            doc.user_data["policykg_relations"] = out
+            return doc
+        starts = [e.start_char for e in ents]
         for sm in _SENTENCE.finditer(text):
             s_start, s_end = sm.start(), sm.end()
-            sentence = doc.text[s_start:s_end].strip()
-            in_sentence = [e for e in ents if e.start_char >= s_start and e.end_char <= s_end]
+            lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
+            in_sentence = [e for e in ents[lo:hi] if e.end_char <= s_end]
             if not in_sentence:
                 continue
+            sentence = original[s_start:s_end].strip()
             clauses = _clauses(text, s_start, s_end)
             triggers = [
                 m
@@ -93,7 +100,7 @@ class RelationReader:
                     (t.start() for t in triggers[i + 1 :] if t.start() < c_end and not self._is_joiner(t.group())),
                     c_end,
                 )
-                evidence = Evidence(unit, sentence, doc.text[m.start() : m.end()], m.start(), m.end())
+                evidence = Evidence(unit, sentence, original[m.start() : m.end()], m.start(), m.end())
                 for rule in self.rules[m.group()]:
                     out.extend(
                         self._apply(rule, m, in_sentence, (c_start, c_end), next_trigger, s_end, issuer, evidence, text)
@@ -239,7 +246,9 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
     places = [s for s in doc.spans[CANDIDATES] if s.label_ == "Place" and levels.get(s.kb_id_) != "region"]
     out = []
     nested = doc.user_data.setdefault("policykg_nested", [])
-    for ent in doc.ents:
+    text = text_of(doc)
+    sentences: list[tuple[int, int]] | None = None
+    for ent in ents_of(doc):
         if ent.label_ not in ("Institution", "Place"):
             continue
         inside = [
@@ -250,10 +259,11 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
         inside.sort(key=lambda p: _SPECIFIC.get(levels.get(p.kb_id_, ""), 0), reverse=True)
         for p in inside[:1]:
             if True:
-                sentence = next(
-                    (m.group().strip() for m in _SENTENCE.finditer(doc.text) if m.start() <= ent.start_char < m.end()),
-                    ent.text,
-                )
+                if sentences is None:
+                    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+                i = bisect_right(sentences, (ent.start_char, len(text) + 1)) - 1
+                a, b = sentences[i] if i >= 0 else (0, 0)
+                sentence = text[a:b].strip() if a <= ent.start_char < b else ent.text
                 out.append(
                     Relation(
                         "LOCATED_IN",

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.normalize import simplify_chars
+from extract.textview import ents_of, text_of
 from graph.model import EntityKey, Target
 
 _CN_NUM = "零〇一二两三四五六七八九十百千"
@@ -214,14 +215,18 @@ class TargetReader:
     def __call__(self, doc: Doc) -> Doc:
         unit = doc.user_data.get("policykg_unit")
         # read the simplified characters, keep the original words as the target's text
-        targets = [replace(t, text=doc.text[t.start : t.end]) for t in find_targets(simplify_chars(doc.text), unit)]
+        text = text_of(doc)
+        targets = [replace(t, text=text[t.start : t.end]) for t in find_targets(simplify_chars(text), unit)]
+        if not targets:
+            doc.user_data["policykg_targets"] = []
+            return doc
         linked = []
-        ents = list(doc.ents)
+        ents = ents_of(doc)
         # a number inside a name (中央八项规定) is part of the name, not a commitment
         targets = [t for t in targets if not any(e.start_char < t.end <= e.end_char for e in ents)]
         for t in targets:
             about = None
-            for ent in doc.ents:
+            for ent in ents:
                 # named in the clause before the number (…项目覆盖100所), or
                 # counted right after it (培育12所艺术定点项目基地学校)
                 if (t.start <= ent.start_char and ent.end_char <= t.end) or 0 <= ent.start_char - t.end <= 1:

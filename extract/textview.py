@@ -55,7 +55,7 @@ class TextView:
         """The view of a doc, built once and shared by all components."""
         view = doc.user_data.get("policykg_view")
         if view is None:
-            view = cls.build(doc.text)
+            view = cls.build(text_of(doc))
             doc.user_data["policykg_view"] = view
         return view
 
@@ -66,6 +66,23 @@ class TextView:
             o = self.offsets[start] if start < len(self.offsets) else self.original_length
             return o, o
         return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, read once: spaCy rebuilds it from the tokens on every access."""
+    text = doc.user_data.get("policykg_text")
+    if text is None:
+        text = doc.user_data["policykg_text"] = doc.text
+    return text  # type: ignore[no-any-return]
+
+
+def ents_of(doc: Doc) -> list[Span]:
+    """`doc.ents`, read once after the resolver set them: spaCy rebuilds the
+    tuple by walking every token (every character here) on every access."""
+    ents = doc.user_data.get("policykg_ents")
+    if ents is None:
+        ents = doc.user_data["policykg_ents"] = list(doc.ents)
+    return ents  # type: ignore[no-any-return]
 
 
 def add_candidate(doc: Doc, view: TextView, start: int, end: int, label: str, name: str, source: str) -> Span | None:

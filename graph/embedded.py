@@ -135,6 +135,13 @@ def _rel_row(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+COPY_ROWS = 200_000  # rows per COPY: bounds the Arrow copy of a table, few enough COPYs to stay fast
+
+
+def _slices(items: list[Any], size: int = COPY_ROWS) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def _arrow(rows: list[dict[str, Any]], columns: dict[str, str], *, rel: bool = False) -> Any:
     import pyarrow as pa  # only the loader needs it
 
@@ -175,25 +182,34 @@ class EmbeddedStore:
         report = LoadReport()
         for statement in _ddl():
             self._conn.execute(statement)
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # Rows are built one table at a time and dropped after its COPY:
+        # the graph is in memory already, a second copy of all of it need not be.
+        by_label: dict[str, list[str]] = defaultdict(list)
         for nid, data in G.nodes(data=True):
-            by_label[_label(data)].append(_node_row(nid, data))
-        for label, rows in by_label.items():
+            by_label[_label(data)].append(nid)
+        for label, nids in by_label.items():
             if label not in (*STRUCTURE, *ENTITY_TYPES):
                 raise GraphFileError(f"node label {label!r} is not in the schema; rebuild the graph with policykg")
-            arrow_rows = _arrow(rows, NODE_PROPS)
-            self._conn.execute(f"COPY `{label}` FROM arrow_rows")
-            report.nodes_written += len(rows)
-        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-        for u, v, data in G.edges(data=True):
-            groups[(data["type"], _label(G.nodes[u]), _label(G.nodes[v]))].append(_rel_row(u, v, data))
-        for (rtype, a, b), rows in groups.items():
+            for chunk in _slices(nids):
+                arrow_rows = _arrow([_node_row(nid, G.nodes[nid]) for nid in chunk], NODE_PROPS)
+                self._conn.execute(f"COPY `{label}` FROM arrow_rows")
+                del arrow_rows
+            report.nodes_written += len(nids)
+        del by_label
+        groups: dict[tuple[str, str, str], list[tuple[str, str, Any]]] = defaultdict(list)
+        for u, v, k, data in G.edges(keys=True, data=True):
+            groups[(data["type"], _label(G.nodes[u]), _label(G.nodes[v]))].append((u, v, k))
+        for (rtype, a, b), edges in groups.items():
             if (a, b) not in REL_PAIRS.get(rtype, ()):
                 raise GraphFileError(f"{rtype} from {a} to {b} is not in the schema; rebuild the graph with policykg")
-            arrow_rows = _arrow(rows, REL_PROPS, rel=True)  # noqa: F841
-            self._conn.execute(f"COPY `{rtype}` FROM arrow_rows (from='{a}', to='{b}')")
-            report.relationships_written += len(rows)
-            report.per_type[rtype] = report.per_type.get(rtype, 0) + len(rows)
+            for chunk in _slices(edges):
+                rows = [_rel_row(u, v, G.edges[u, v, k]) for u, v, k in chunk]
+                arrow_rows = _arrow(rows, REL_PROPS, rel=True)
+                del rows
+                self._conn.execute(f"COPY `{rtype}` FROM arrow_rows (from='{a}', to='{b}')")
+                del arrow_rows
+            report.relationships_written += len(edges)
+            report.per_type[rtype] = report.per_type.get(rtype, 0) + len(edges)
         report.documents_loaded = sum(1 for _, d in G.nodes(data=True) if d.get("kind") == "Document")
         report.seconds = time.perf_counter() - started
         return report

@@ -50,6 +50,8 @@ TYPE_NAMES = {
 }
 SEMANTIC = ("LEADS", "PARTNERS_WITH", "BASED_ON", "IMPLEMENTS", "ORGANIZES", "PART_OF", "LOCATED_IN")
 LAYOUT_THRESHOLD = 600  # nodes: above this, positions come from Python and physics is off
+SPRING_NODES = 1000  # a force layout's cost grows with the square of the nodes
+PAGE_NODES = 1000  # nodes on build's graph.html; a bigger corpus gets its best-connected part
 
 
 def script_json(value: Any) -> str:
@@ -170,6 +172,24 @@ def view_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
+def overview(G: nx.MultiDiGraph, limit: int = PAGE_NODES) -> nx.MultiDiGraph:
+    """The view of `G`, cut to its `limit` best-connected nodes when it is bigger.
+
+    A page of a national corpus would be hundreds of MB and draw nothing a
+    reader can follow; its hubs are what a first look wants, and
+    `policykg viz --focus` or `policykg site` show any other part.
+    """
+    H = view_graph(G)
+    total = H.number_of_nodes()
+    if total <= limit:
+        return H
+    degree = dict(H.degree())
+    keep = sorted(H.nodes, key=lambda n: (-degree[n], n))[:limit]
+    S = nx.MultiDiGraph(H.subgraph(keep))
+    S.graph["shown_of"] = total
+    return S
+
+
 def select_subgraph(
     H: nx.MultiDiGraph,
     *,
@@ -224,14 +244,14 @@ def select_subgraph(
 def layout(H: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Positions for a big graph, so the browser draws it at once.
 
-    Up to a few thousand nodes: a force layout (networkx, scipy) from a
+    Up to a thousand nodes: a force layout (networkx, scipy) from a
     seed; beyond that a layout linear in the size: each connected part on
     its own ring, largest first, on a spiral.
     """
     n = H.number_of_nodes()
     scale = 60 * math.sqrt(max(n, 1))
     U = nx.Graph(H)
-    if n <= 3000:
+    if n <= SPRING_NODES:
         pos = nx.spring_layout(U, seed=7, iterations=40, k=1.5 / math.sqrt(max(n, 1)))
         return {k: (float(x) * scale, float(y) * scale) for k, (x, y) in pos.items()}
     out: dict[str, tuple[float, float]] = {}
@@ -370,6 +390,11 @@ def render_graph_page(G: nx.MultiDiGraph, *, title: str = "policykg", H: nx.Mult
     graph = vis_data(H, sentences=_sentences(G, H))
     data = {"graph": graph, "legend": graph["legend"]}
     meta = f"{len(graph['nodes'])} nodes · {len(graph['edges'])} edges · policykg"
+    if H.graph.get("shown_of"):
+        meta = (
+            f"the {len(graph['nodes'])} best-connected of {H.graph['shown_of']} nodes · {len(graph['edges'])} edges"
+            " · `policykg viz --focus NAME` or `policykg site` for the rest"
+        )
     return render("graph.html", title=title, data=data, inline=True, meta=meta, nav=None)
 
 

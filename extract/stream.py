@@ -1,0 +1,136 @@
+"""Plans in, extractions out, one document at a time, in one process or several.
+
+Extraction is pure Python rules over spaCy Docs, so threads would share one
+core; `jobs` worker processes each build the pipeline once and extract
+whole documents. Results come back in input order (the graph and the JSONL
+are then the same whatever `jobs` is), and at most a few documents per
+worker are in flight, so memory holds a window of documents, never the
+corpus.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from graph.errors import InputError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from graph.model import Extraction
+
+# documents submitted ahead per worker: enough to keep it busy, few enough to bound memory
+WINDOW_PER_JOB = 4
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One input file's outcome: its extraction, or None when its bytes repeat an earlier file's."""
+
+    path: Path
+    sha256: str
+    extraction: Extraction | None
+
+
+def default_jobs() -> int:
+    """The cores this process may use (a container's CPU set, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def extract_files(
+    files: Sequence[Path], *, jobs: int = 1, patterns: Path | None = None
+) -> Generator[Extracted, None, None]:
+    """Read and extract `files` in order; a file whose sha256 was seen before is not extracted.
+
+    Raises:
+        InputError: a file can't be read (the first such file in input order), or `jobs` < 1.
+    """
+    if jobs < 1:
+        raise InputError(f"--jobs {jobs}: give 1 or more worker processes")
+    if jobs == 1 or len(files) < 2:
+        yield from _sequential(files, patterns)
+    else:
+        yield from _parallel(files, jobs, patterns)
+
+
+def _sequential(files: Sequence[Path], patterns: Path | None) -> Generator[Extracted, None, None]:
+    from extract.pipeline import build_nlp, extract_document
+    from extract.read import read_document
+
+    nlp = build_nlp(patterns=patterns)
+    seen: set[str] = set()
+    for path in files:
+        raw = read_document(path)
+        if raw.sha256 in seen:
+            yield Extracted(path, raw.sha256, None)
+            continue
+        seen.add(raw.sha256)
+        yield Extracted(path, raw.sha256, extract_document(raw, nlp))
+
+
+# -- worker processes ----------------------------------------------------------------
+_worker_nlp: Language | None = None
+
+
+def _init_worker(patterns: Path | None) -> None:
+    global _worker_nlp  # one pipeline per worker process, built once
+    # Ctrl-C reaches the whole process group: the parent alone answers it, with one line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from extract.pipeline import build_nlp
+
+    _worker_nlp = build_nlp(patterns=patterns)
+
+
+def _extract_one(path: Path) -> tuple[str, Extraction]:
+    from extract.pipeline import extract_document
+    from extract.read import read_document
+
+    assert _worker_nlp is not None
+    raw = read_document(path)
+    return raw.sha256, extract_document(raw, _worker_nlp)
+
+
+def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Generator[Extracted, None, None]:
+    # Import the pipeline before forking, so workers start with spaCy loaded.
+    import extract.pipeline  # noqa: F401
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    executor = ProcessPoolExecutor(
+        max_workers=min(jobs, len(files)), mp_context=context, initializer=_init_worker, initargs=(patterns,)
+    )
+    pending: deque[tuple[Path, Future[tuple[str, Extraction]]]] = deque()
+    todo = iter(files)
+    seen: set[str] = set()
+    try:
+        for path in todo:
+            pending.append((path, executor.submit(_extract_one, path)))
+            if len(pending) >= jobs * WINDOW_PER_JOB:
+                break
+        while pending:
+            path, future = pending.popleft()
+            sha, extraction = future.result()  # re-raises the worker's InputError
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append((nxt, executor.submit(_extract_one, nxt)))
+            if sha in seen:
+                yield Extracted(path, sha, None)
+                continue
+            seen.add(sha)
+            yield Extracted(path, sha, extraction)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+__all__ = ["Extracted", "default_jobs", "extract_files"]
