@@ -64,7 +64,7 @@ PatternsOpt = Annotated[
 ]
 JobsOpt = Annotated[
     int,
-    typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction; the output is the same for any value."),
+    typer.Option("--jobs", "-j", help="Worker processes for extraction; the output is the same for any value."),
 ]
 
 
@@ -359,6 +359,10 @@ def query(
         list[str] | None, typer.Option("--param", "-p", help="A parameter as key=value (repeatable).")
     ] = None,
     cypher: Annotated[str | None, typer.Option("--cypher", help="Ad-hoc read-only Cypher instead of a name.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Run a .cypher file of your own (plain Cypher, or a named query's format)."),
+    ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
     format: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
     graph: Annotated[Path, typer.Option("--graph", help="Build folder holding the embedded store.")] = Path("out"),
@@ -393,18 +397,29 @@ def query(
             if not sep or not key:
                 raise QueryError(f"parameter {item!r} is not key=value; write it like -p name=国培计划")
             given[key.strip()] = parse_value(value)
+        source = None
+        if file is not None:
+            from graph.queries import read_query_file
+
+            cypher, given, source = *read_query_file(file, given), str(file)
         if cypher is None and name is None:
-            raise QueryError("name a query or pass --cypher; see `policykg query --list`")
+            raise QueryError("name a query or pass --cypher or --file; see `policykg query --list`")
         with open_store(graph=graph, uri=uri, user=user, password=password, database=database) as store:
             if cypher is not None:
                 text, bound = cypher, given
+                if source is not None:
+                    try:
+                        columns, rows = store.read(text, bound)
+                    except QueryError as e:
+                        raise QueryError(f"{source}: {e}") from e
             else:
                 if name not in queries:
                     raise QueryError(f"no named query {name!r}; see `policykg query --list`")
                 q = queries[name]
                 bound = q.bind(given)
                 text = q.text_for(store.engine)
-            columns, rows = store.read(text, bound)
+            if source is None:
+                columns, rows = store.read(text, bound)
     if format is QueryFormat.table:
         table = Table(show_header=True, header_style="bold")
         for c in columns:

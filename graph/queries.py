@@ -153,6 +153,30 @@ def parse_query(text: str, *, source: str, variant: bool = False) -> NamedQuery:
     return NamedQuery(name=name, description=description or "", cypher=cypher, params=tuple(params))
 
 
+def read_query_file(path: Path, given: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A user's own .cypher file, as (Cypher, bound parameters).
+
+    A file with a ``// name:`` header is read like the shipped queries
+    (declared parameters, defaults); any other file is plain Cypher taking
+    the ``-p`` parameters as given. Either way it runs read-only.
+
+    Raises:
+        QueryError: the file is missing, unreadable, empty, or its header is wrong.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as e:
+        raise QueryError(f"{path}: no such .cypher file; check the path") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise QueryError(f"{path}: cannot be read as UTF-8 text ({e.__class__.__name__}); save it as UTF-8") from e
+    if not text.strip():
+        raise QueryError(f"{path}: the file is empty; write a Cypher query in it")
+    if _HEADER.match(text.lstrip().splitlines()[0].strip()):
+        q = parse_query(text, source=str(path))
+        return q.cypher, q.bind(given)
+    return text, given
+
+
 def _strip_strings(cypher: str) -> str:
     return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", cypher)
 
