@@ -142,8 +142,17 @@ def test_open_missing_store(tmp_path):
         open_embedded(tmp_path)
 
 
-def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path):
-    """A real process, a real SIGINT: one line, exit 130, the earlier outputs untouched."""
+def _terminal_like() -> None:
+    # a shell that runs the suite in the background ignores SIGINT, and children
+    # inherit that; the CLI must see Ctrl-C as a terminal user would, who
+    # interrupts the whole process group (the workers of --jobs too)
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path, jobs):
+    """A real process group, a real SIGINT: one line, exit 130, the earlier outputs untouched."""
     out = tmp_path / "out"
     assert runner.invoke(app, ["build", str(EXAMPLES), "--out", str(out)]).exit_code == 0
     before = {p: p.read_bytes() for p in (out / "graph.json", out / "extraction.jsonl", out / "graph.html")}
@@ -154,11 +163,9 @@ def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path):
     for i in range(600):  # long enough to be interrupted while extracting
         (plans / f"p{i:03d}.txt").write_text(text.replace("2024", str(1800 + i)), encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from cli import app; app()", "build", str(plans), "--out", str(out)],
+        [sys.executable, "-c", "from cli import app; app()", "build", str(plans), "--out", str(out), "-j", str(jobs)],
         cwd=ROOT,
-        # a shell that runs the suite in the background ignores SIGINT, and children
-        # inherit that; the CLI must see Ctrl-C as a terminal user would
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=_terminal_like,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -170,10 +177,11 @@ def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path):
         time.sleep(0.05)
     time.sleep(0.5)
     assert proc.poll() is None, "the build finished before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "Traceback" not in stderr and "interrupted" in stderr
+    assert len([ln for ln in stderr.splitlines() if ln.strip()]) == 1, stderr
     assert {p: p.read_bytes() for p in before} == before
     assert os.readlink(out / "store") == link
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
