@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -60,6 +62,23 @@ class SuffixRule:
 
 
 @dataclass(frozen=True)
+class Marks:
+    boundary_ends: set[int]
+    leading_starts: dict[int, int]  # start → shortest leading word there
+
+
+def _automaton(words: Iterable[str]) -> Any:
+    import ahocorasick
+
+    ac = ahocorasick.Automaton()
+    for w in words:
+        ac.add_word(w, len(w))
+    ac.add_word("\x00\x00", 2)  # never empty: an empty automaton can't be searched
+    ac.make_automaton()
+    return ac
+
+
+@dataclass(frozen=True)
 class Rules:
     suffixes: dict[str, SuffixRule]
     suffix_re: re.Pattern[str]
@@ -69,6 +88,20 @@ class Rules:
     generic_lengths: tuple[int, ...]
     leading: frozenset[str]
     leading_lengths: tuple[int, ...]
+    # Aho-Corasick automata over the boundary words and the leading words,
+    # so a text is scanned once instead of probing every length at every position
+    boundary_ac: Any = None
+    leading_ac: Any = None
+
+    def marks(self, text: str) -> Marks:
+        """Where boundary words end and where leading words (2+ chars) start, in one pass each."""
+        ends = {end + 1 for end, _n in self.boundary_ac.iter(text)}
+        starts: dict[int, int] = {}
+        for end, n in self.leading_ac.iter(text):
+            start = end - n + 1
+            if n < starts.get(start, n + 1):
+                starts[start] = n
+        return Marks(ends, starts)
 
     def is_generic(self, text: str) -> bool:
         """True when `text` splits entirely into generic words (or is empty).
@@ -144,6 +177,8 @@ def load_rules(directory: Path = PATTERN_DIR) -> Rules:
         generic_lengths=tuple(sorted({len(w) for w in generic}, reverse=True)),
         leading=leading,
         leading_lengths=tuple(sorted({len(w) for w in leading | boundaries}, reverse=True)),
+        boundary_ac=_automaton(boundaries),
+        leading_ac=_automaton(w for w in leading | boundaries if len(w) > 1),
     )
 
 
@@ -243,13 +278,16 @@ class EntityRules:
     def _suffixes(self, doc: Doc, view: TextView, text: str) -> None:
         rules = self.rules
         seen_ends: set[int] = set()
+        marks: Marks | None = None
         for m in rules.suffix_re.finditer(text):
             suffix = m.group(1)
             end = m.start() + len(suffix)
             if end in seen_ends:
                 continue  # a longer suffix ending here was already tried
             rule = rules.suffixes[suffix]
-            start = self._left_edge(text, m.start())
+            if marks is None:
+                marks = rules.marks(text)
+            start = self._left_edge(text, m.start(), marks)
             if start is None:
                 continue
             seen_ends.add(end)
@@ -271,8 +309,9 @@ class EntityRules:
                 s = start + accepted
                 add_candidate(doc, view, s, end, rule.label, text[s:end], "suffix")
 
-    def _left_edge(self, text: str, s: int) -> int | None:
+    def _left_edge(self, text: str, s: int, marks: Marks) -> int | None:
         pos = s
+        ends, starts = marks.boundary_ends, marks.leading_starts
         limit = max(0, s - MAX_PREFIX)
         while pos > limit:
             # Function characters (等, 和, 的 …) always end a name; verbs only
@@ -281,9 +320,9 @@ class EntityRules:
             # stripped again in _accept (推动学校 → 学校 → generic).
             if (
                 text[pos - 1] in self.rules.boundaries and text[max(0, pos - 2) : pos] not in _WORDS_WITH_FUNCTION_CHAR
-            ) or (s - pos >= 2 and self.rules.boundary_before(text, pos)):
+            ) or (s - pos >= 2 and pos in ends):
                 break
-            if s - pos >= 2 and self.rules.leading_boundary(text[pos:s]) and self._known_ends_at(text, pos):
+            if s - pos >= 2 and starts.get(pos, s) <= s - pos and self._known_ends_at(text, pos):
                 break  # 宁德时代|共建新能源产业学院: a known name, then a verb, then this name
             ch = text[pos - 1]
             if ch in ")）":

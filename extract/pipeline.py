@@ -31,6 +31,7 @@ from extract.normalize import clean_surface, normalize_name, simplify_chars
 from extract.read import RawDocument, iter_input_files, read_document
 from extract.structure import Structure, parse_structure
 from extract.textview import ents_of
+from extract.tokenizer import CharTokenizer
 from graph.errors import InputError
 from graph.model import (
     DocumentMeta,
@@ -54,6 +55,7 @@ def build_nlp(*, patterns: Path | str | None = None, lexicon_dir: Path | str | N
         lexicon_dir: a folder of lexicon files replacing the shipped ones.
     """
     nlp = spacy.blank("zh")
+    nlp.tokenizer = CharTokenizer(nlp.vocab)  # the same tokens, in linear time
     lexicon_cfg = {"lexicon_dir": str(lexicon_dir) if lexicon_dir else None}
     nlp.add_pipe("policykg_lexicon", config=lexicon_cfg)
     nlp.add_pipe("policykg_entity_rules", config=lexicon_cfg)
@@ -164,7 +166,9 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
                     aliases[key].add(form)  # 杭师大, and the traditional 國培計劃
         for r in doc.user_data.get("policykg_relations", ()):
             ev = r.evidence
-            relations.append(replace(r, evidence=replace(ev, start=ev.start + offset, end=ev.end + offset)))
+            if offset:  # only the second and later chunks of a long unit are shifted
+                r = replace(r, evidence=replace(ev, start=ev.start + offset, end=ev.end + offset))
+            relations.append(r)
         for t in doc.user_data.get("policykg_targets", ()):
             targets.append(replace(t, start=t.start + offset, end=t.end + offset, id=f"{unit_id}:t{t.end + offset}"))
 

@@ -89,7 +89,7 @@ def add_candidate(doc: Doc, view: TextView, start: int, end: int, label: str, na
     """Record a candidate entity found at view offsets [start, end)."""
     ostart, oend = view.to_original(start, end)
     span = doc.char_span(ostart, oend, label=label, alignment_mode="expand")
-    if span is None or not span.text.strip():
+    if span is None or not text_of(doc)[span.start_char : span.end_char].strip():
         return None
     span.kb_id_ = normalize_name(name)
     span.id_ = source
