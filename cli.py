@@ -129,8 +129,10 @@ def extract(
                 continue
             for w in ex.warnings:
                 err.print(f"[yellow]warning:[/] {w}", highlight=False)
-            indent = 2 if format is ExtractFormat.json else None
-            yield json.dumps(ex.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+            if format is ExtractFormat.json:
+                yield json.dumps(ex.to_dict(), ensure_ascii=False, indent=2) + "\n"
+            else:
+                yield item.line
 
     with user_errors():
         if output is None:

@@ -47,7 +47,6 @@ def _run(plans: Path, n: int, jobs: int, blank: bool) -> dict[str, float]:
     files = sorted(plans.glob("*.txt"))[:n]
     size = sum(f.stat().st_size for f in files)
     out = Path(tempfile.mkdtemp()) / "out.jsonl"
-    chars = 0
     started = time.perf_counter()
     first = None
     with out.open("w", encoding="utf-8") as fh:
@@ -55,8 +54,7 @@ def _run(plans: Path, n: int, jobs: int, blank: bool) -> dict[str, float]:
             if first is None:
                 first = time.perf_counter()
             assert item.extraction is not None
-            chars += sum(len(t) for t in item.extraction.unit_texts().values())
-            fh.write(json.dumps(item.extraction.to_dict(), ensure_ascii=False) + "\n")
+            fh.write(item.line)
     ended = time.perf_counter()
     text_chars = sum(len(f.read_text(encoding="utf-8")) for f in files)
     result = {

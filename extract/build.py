@@ -7,7 +7,6 @@ extraction JSONL, graph.json and the graph page, each atomically.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import closing
@@ -79,7 +78,7 @@ def build(
                 warnings.append(f"{item.path}: same content as an earlier file; read once")
                 continue
             warnings.extend(ex.warnings)
-            fh.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+            fh.write(item.line)
             add_extraction(G, ex)
             del ex, item  # the text of a finished document is held by the graph only
     graph_json = out_dir / "graph.json"

@@ -10,6 +10,7 @@ corpus.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
@@ -38,6 +39,9 @@ class Extracted:
     path: Path
     sha256: str
     extraction: Extraction | None
+    # the extraction as one line of extraction.jsonl, encoded where it was
+    # extracted (in a worker, so the main process only writes it)
+    line: str = ""
 
 
 def default_jobs() -> int:
@@ -76,7 +80,8 @@ def _sequential(files: Sequence[Path], patterns: Path | None) -> Generator[Extra
             yield Extracted(path, raw.sha256, None)
             continue
         seen.add(raw.sha256)
-        yield Extracted(path, raw.sha256, extract_document(raw, nlp))
+        ex = extract_document(raw, nlp)
+        yield Extracted(path, raw.sha256, ex, json_line(ex))
 
 
 # -- worker processes ----------------------------------------------------------------
@@ -92,13 +97,19 @@ def _init_worker(patterns: Path | None) -> None:
     _worker_nlp = build_nlp(patterns=patterns)
 
 
-def _extract_one(path: Path) -> tuple[str, Extraction]:
+def _extract_one(path: Path) -> tuple[str, Extraction, str]:
     from extract.pipeline import extract_document
     from extract.read import read_document
 
     assert _worker_nlp is not None
     raw = read_document(path)
-    return raw.sha256, extract_document(raw, _worker_nlp)
+    ex = extract_document(raw, _worker_nlp)
+    return raw.sha256, ex, json_line(ex)
+
+
+def json_line(ex: Extraction) -> str:
+    """One line of extraction.jsonl."""
+    return json.dumps(ex.to_dict(), ensure_ascii=False) + "\n"
 
 
 def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Generator[Extracted, None, None]:
@@ -110,7 +121,7 @@ def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Genera
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(files)), mp_context=context, initializer=_init_worker, initargs=(patterns,)
     )
-    pending: deque[tuple[Path, Future[tuple[str, Extraction]]]] = deque()
+    pending: deque[tuple[Path, Future[tuple[str, Extraction, str]]]] = deque()
     todo = iter(files)
     seen: set[str] = set()
     try:
@@ -120,7 +131,7 @@ def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Genera
                 break
         while pending:
             path, future = pending.popleft()
-            sha, extraction = future.result()  # re-raises the worker's InputError
+            sha, extraction, line = future.result()  # re-raises the worker's InputError
             nxt = next(todo, None)
             if nxt is not None:
                 pending.append((nxt, executor.submit(_extract_one, nxt)))
@@ -128,7 +139,7 @@ def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Genera
                 yield Extracted(path, sha, None)
                 continue
             seen.add(sha)
-            yield Extracted(path, sha, extraction)
+            yield Extracted(path, sha, extraction, line)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
