@@ -10,6 +10,7 @@ derived from entities sharing a sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import combinations
@@ -72,6 +73,7 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
         G.add_edge(p.section or doc.id, p.id, key="HAS_POINT", type="HAS_POINT", doc_id=doc.id)
 
     texts = ex.unit_texts()
+    sentences = _Sentences(texts)
     sentence_members: dict[tuple[str, int], set[str]] = defaultdict(set)
     for e in ex.entities:
         nid = entity_id(e.key)
@@ -89,11 +91,14 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
                 aliases=sorted(e.aliases),
                 mention_count=len(e.mentions),
             )
-        per_unit = Counter(m.point for m in e.mentions if m.point)
-        for unit, count in per_unit.items():
-            spans = [[m.start, m.end] for m in e.mentions if m.point == unit]
+        per_unit: dict[str, list[list[int]]] = defaultdict(list)  # one pass: an entity may have 10⁴ mentions
+        for m in e.mentions:
+            if m.point:
+                per_unit[m.point].append([m.start, m.end])
+        for unit, spans in per_unit.items():
+            count = len(spans)
             # the first mention's offset and sentence, for readers that want context
-            context = {"start": spans[0][0], "sentence": _sentence_at(texts.get(unit, ""), spans[0][0])}
+            context = {"start": spans[0][0], "sentence": sentences.at(unit, spans[0][0])}
             if unit == ex.cover_id:  # the cover letter is part of the document node
                 G.add_edge(
                     doc.id,
@@ -112,7 +117,7 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
                 )
         for m in e.mentions:
             if m.point in texts:
-                sentence_members[(m.point, _sentence_index(texts[m.point], m.start))].add(nid)
+                sentence_members[(m.point, sentences.index(m.point, m.start))].add(nid)
     # Extraction wrote issuer and addressees in the entities' normal form.
     if doc.issuer and G.has_node(entity_id(EntityKey("Agency", doc.issuer))):
         G.add_edge(entity_id(EntityKey("Agency", doc.issuer)), doc.id, key="ISSUED", type="ISSUED", doc_id=doc.id)
@@ -181,23 +186,41 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
                 G.add_edge(a, b, key=co_key, type="CO_OCCURS", weight=1, doc_id=doc.id)
 
 
-def _sentence_at(text: str, offset: int) -> str:
-    """The sentence of `text` around `offset`.
+class _Sentences:
+    """Sentence bounds of each unit, found once: a unit may be a long paragraph with 10⁴ mentions."""
 
-    >>> _sentence_at("开展行动。联合华东师范大学开展试点。", 7)
-    '联合华东师范大学开展试点。'
-    """
-    for m in _SENTENCE.finditer(text):
-        if m.start() <= offset < m.end():
-            return m.group().strip()
-    return ""
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.bounds: dict[str, tuple[list[int], list[int]]] = {}
 
+    def _of(self, unit: str) -> tuple[list[int], list[int]]:
+        b = self.bounds.get(unit)
+        if b is None:
+            spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(self.texts.get(unit, ""))]
+            b = self.bounds[unit] = ([a for a, _ in spans], [e for _, e in spans])
+        return b
 
-def _sentence_index(text: str, offset: int) -> int:
-    for i, m in enumerate(_SENTENCE.finditer(text)):
-        if m.start() <= offset < m.end():
-            return i
-    return -1
+    def index(self, unit: str, offset: int) -> int:
+        """Which sentence of the unit holds `offset` (-1: none).
+
+        >>> _Sentences({"p": "开展行动。联合华东师范大学开展试点。"}).index("p", 7)
+        1
+        """
+        starts, ends = self._of(unit)
+        i = bisect_right(starts, offset) - 1
+        return i if i >= 0 and offset < ends[i] else -1
+
+    def at(self, unit: str, offset: int) -> str:
+        """The sentence around `offset`.
+
+        >>> _Sentences({"p": "开展行动。联合华东师范大学开展试点。"}).at("p", 7)
+        '联合华东师范大学开展试点。'
+        """
+        i = self.index(unit, offset)
+        if i < 0:
+            return ""
+        starts, ends = self._of(unit)
+        return self.texts[unit][starts[i] : ends[i]].strip()
 
 
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
