@@ -132,7 +132,7 @@ def extract(
             if format is ExtractFormat.json:
                 yield json.dumps(ex.to_dict(), ensure_ascii=False, indent=2) + "\n"
             else:
-                yield item.line
+                yield item.line if item.line is not None else "".join(ex.json_chunks()) + "\n"
 
     with user_errors():
         if output is None:

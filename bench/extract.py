@@ -54,7 +54,7 @@ def _run(plans: Path, n: int, jobs: int, blank: bool) -> dict[str, float]:
             if first is None:
                 first = time.perf_counter()
             assert item.extraction is not None
-            fh.write(item.line)
+            item.write_line(fh)
     ended = time.perf_counter()
     text_chars = sum(len(f.read_text(encoding="utf-8")) for f in files)
     result = {

@@ -78,7 +78,7 @@ def build(
                 warnings.append(f"{item.path}: same content as an earlier file; read once")
                 continue
             warnings.extend(ex.warnings)
-            fh.write(item.line)
+            item.write_line(fh)
             add_extraction(G, ex)
             del ex, item  # the text of a finished document is held by the graph only
     graph_json = out_dir / "graph.json"

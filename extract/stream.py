@@ -10,7 +10,6 @@ corpus.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -19,7 +18,7 @@ from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from graph.errors import InputError
 
@@ -39,9 +38,18 @@ class Extracted:
     path: Path
     sha256: str
     extraction: Extraction | None
-    # the extraction as one line of extraction.jsonl, encoded where it was
-    # extracted (in a worker, so the main process only writes it)
-    line: str = ""
+    # the extraction as one line of extraction.jsonl when a worker encoded it
+    # (so the main process only writes it); None: encode it with write_line
+    line: str | None = None
+
+    def write_line(self, fh: IO[str]) -> None:
+        """Append this extraction to a JSONL file."""
+        if self.line is not None:
+            fh.write(self.line)
+        elif self.extraction is not None:
+            for chunk in self.extraction.json_chunks():
+                fh.write(chunk)
+            fh.write("\n")
 
 
 def default_jobs() -> int:
@@ -80,8 +88,7 @@ def _sequential(files: Sequence[Path], patterns: Path | None) -> Generator[Extra
             yield Extracted(path, raw.sha256, None)
             continue
         seen.add(raw.sha256)
-        ex = extract_document(raw, nlp)
-        yield Extracted(path, raw.sha256, ex, json_line(ex))
+        yield Extracted(path, raw.sha256, extract_document(raw, nlp))
 
 
 # -- worker processes ----------------------------------------------------------------
@@ -109,7 +116,7 @@ def _extract_one(path: Path) -> tuple[str, Extraction, str]:
 
 def json_line(ex: Extraction) -> str:
     """One line of extraction.jsonl."""
-    return json.dumps(ex.to_dict(), ensure_ascii=False) + "\n"
+    return "".join(ex.json_chunks()) + "\n"
 
 
 def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Generator[Extracted, None, None]:

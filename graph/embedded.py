@@ -135,7 +135,7 @@ def _rel_row(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-COPY_ROWS = 200_000  # rows per COPY: bounds the Arrow copy of a table, few enough COPYs to stay fast
+COPY_ROWS = 100_000  # rows per COPY: bounds the Arrow copy of a table, few enough COPYs to stay fast
 
 
 def _slices(items: list[Any], size: int = COPY_ROWS) -> list[list[Any]]:

@@ -8,6 +8,8 @@ and documents collapse with a set.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -196,14 +198,38 @@ class Extraction:
 
     def to_dict(self) -> dict[str, Any]:
         """The extraction JSONL contract (issue 2); extend, don't break."""
+        return {k: list(v) if isinstance(v, Iterator) else v for k, v in self._parts()}
+
+    def json_chunks(self) -> Iterator[str]:
+        """``json.dumps(self.to_dict(), ensure_ascii=False)`` in pieces, one list item at a time.
+
+        A plan of tens of thousands of points has a JSON line of hundreds of
+        MB; encoding it item by item never holds that line, nor the dicts
+        behind it, whole.
+        """
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        yield "{"
+        for i, (key, value) in enumerate(self._parts()):
+            yield (", " if i else "") + encode(key) + ": "
+            if isinstance(value, Iterator):
+                yield "["
+                for j, item in enumerate(value):
+                    yield (", " if j else "") + encode(item)
+                yield "]"
+            else:
+                yield encode(value)
+        yield "}"
+
+    def _parts(self) -> Iterator[tuple[str, Any]]:
         doc = asdict(self.document)
         doc["addressees"] = list(self.document.addressees)
-        return {
-            "document": doc,
-            "preamble": self.preamble,
-            "cover": self.cover,
-            "sections": [asdict(s) for s in self.sections],
-            "points": [
+        yield "document", doc
+        yield "preamble", self.preamble
+        yield "cover", self.cover
+        yield "sections", (asdict(s) for s in self.sections)
+        yield (
+            "points",
+            (
                 {
                     "id": p.id,
                     "number": p.number,
@@ -213,8 +239,11 @@ class Extraction:
                     "start": p.start,
                 }
                 for p in self.points
-            ],
-            "entities": [
+            ),
+        )
+        yield (
+            "entities",
+            (
                 {
                     "type": e.type,
                     "name": e.name,
@@ -222,17 +251,18 @@ class Extraction:
                     "mentions": [asdict(m) for m in e.mentions],
                 }
                 for e in self.entities
-            ],
-            "relations": [
-                {
-                    "type": r.type,
-                    "head": asdict(r.head),
-                    "tail": asdict(r.tail),
-                    "evidence": asdict(r.evidence),
-                }
+            ),
+        )
+        yield (
+            "relations",
+            (
+                {"type": r.type, "head": asdict(r.head), "tail": asdict(r.tail), "evidence": asdict(r.evidence)}
                 for r in self.relations
-            ],
-            "targets": [
+            ),
+        )
+        yield (
+            "targets",
+            (
                 {
                     "id": t.id,
                     "text": t.text,
@@ -246,9 +276,9 @@ class Extraction:
                     "about": asdict(t.about) if t.about else None,
                 }
                 for t in self.targets
-            ],
-            "warnings": list(self.warnings),
-        }
+            ),
+        )
+        yield "warnings", list(self.warnings)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Extraction:

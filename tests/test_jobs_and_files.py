@@ -119,3 +119,22 @@ def test_the_page_of_a_big_graph_shows_its_hubs():
     page = render_graph_page(G, H=H)
     assert f"best-connected of {full.number_of_nodes()} nodes" in page
     assert overview(G, limit=10_000).number_of_nodes() == full.number_of_nodes()
+
+
+def test_parallel_edges_are_one_arrow_with_a_count():
+    import networkx as nx
+
+    from graph.pages import merge_parallel, vis_data
+
+    H = nx.MultiDiGraph()
+    H.add_node("a", kind="Entity", type="Agency", name="甲局")
+    H.add_node("p", kind="Entity", type="Program", name="国培计划")
+    for i in range(5):
+        H.add_edge("a", "p", type="IMPLEMENTS", trigger="实施", sentence=f"实施国培计划{i}。")
+    H.add_edge("a", "p", type="ORGANIZES", trigger="举办", sentence="举办。")
+    M = merge_parallel(H)
+    assert M.number_of_edges() == 2
+    counts = sorted(d["count"] for _, _, d in M.edges(data=True))
+    assert counts == [1, 5]
+    tips = [e["title"] for e in vis_data(M)["edges"]]
+    assert any(t.startswith("IMPLEMENTS ×5") for t in tips) and any(t.startswith("ORGANIZES  ·") for t in tips)
