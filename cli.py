@@ -122,17 +122,20 @@ def extract(
         files, skipped = scan_inputs(paths)
         if skipped:
             err.print(f"[yellow]warning:[/] skipped {len(skipped)} files that are not plans", highlight=False)
-        for item in extract_files(files, jobs=jobs, patterns=patterns):
-            ex = item.extraction
-            if ex is None:
+        pretty = format is ExtractFormat.json
+        for item in extract_files(files, jobs=jobs, patterns=patterns, records=pretty):
+            if item.duplicate:
                 err.print(f"[yellow]warning:[/] {item.path}: same content as an earlier file; read once")
                 continue
-            for w in ex.warnings:
+            for w in item.warnings:
                 err.print(f"[yellow]warning:[/] {w}", highlight=False)
-            if format is ExtractFormat.json:
+            ex = item.extraction
+            if pretty and ex is not None:
                 yield json.dumps(ex.to_dict(), ensure_ascii=False, indent=2) + "\n"
-            else:
-                yield item.line if item.line is not None else "".join(ex.json_chunks()) + "\n"
+            elif item.line is not None:
+                yield item.line
+            elif ex is not None:
+                yield "".join(ex.json_chunks()) + "\n"
 
     with user_errors():
         if output is None:

@@ -50,10 +50,11 @@ def _run(plans: Path, n: int, jobs: int, blank: bool) -> dict[str, float]:
     started = time.perf_counter()
     first = None
     with out.open("w", encoding="utf-8") as fh:
-        for item in extract_files(files, jobs=jobs):
+        # as `policykg extract -o`: JSONL lines only, the records stay in the workers
+        for item in extract_files(files, jobs=jobs, records=False):
             if first is None:
                 first = time.perf_counter()
-            assert item.extraction is not None
+            assert not item.duplicate
             item.write_line(fh)
     ended = time.perf_counter()
     text_chars = sum(len(f.read_text(encoding="utf-8")) for f in files)

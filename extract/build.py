@@ -73,7 +73,7 @@ def build(
             if on_file is not None:
                 on_file(item.path, i + 1, len(files))
             ex = item.extraction
-            if ex is None:
+            if item.duplicate or ex is None:
                 duplicates += 1
                 warnings.append(f"{item.path}: same content as an earlier file; read once")
                 continue

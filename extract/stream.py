@@ -33,7 +33,12 @@ WINDOW_PER_JOB = 4
 
 @dataclass(frozen=True)
 class Extracted:
-    """One input file's outcome: its extraction, or None when its bytes repeat an earlier file's."""
+    """One input file's outcome.
+
+    `extraction` is None when the file's bytes repeat an earlier file's
+    (`duplicate`), or when the caller asked for JSONL lines only
+    (``records=False``: the records then never cross between processes).
+    """
 
     path: Path
     sha256: str
@@ -41,6 +46,8 @@ class Extracted:
     # the extraction as one line of extraction.jsonl when a worker encoded it
     # (so the main process only writes it); None: encode it with write_line
     line: str | None = None
+    warnings: tuple[str, ...] = ()
+    duplicate: bool = False
 
     def write_line(self, fh: IO[str]) -> None:
         """Append this extraction to a JSONL file."""
@@ -61,7 +68,7 @@ def default_jobs() -> int:
 
 
 def extract_files(
-    files: Sequence[Path], *, jobs: int = 1, patterns: Path | None = None
+    files: Sequence[Path], *, jobs: int = 1, patterns: Path | None = None, records: bool = True
 ) -> Generator[Extracted, None, None]:
     """Read and extract `files` in order; a file whose sha256 was seen before is not extracted.
 
@@ -73,7 +80,7 @@ def extract_files(
     if jobs == 1 or len(files) < 2:
         yield from _sequential(files, patterns)
     else:
-        yield from _parallel(files, jobs, patterns)
+        yield from _parallel(files, jobs, patterns, records)
 
 
 def _sequential(files: Sequence[Path], patterns: Path | None) -> Generator[Extracted, None, None]:
@@ -85,10 +92,11 @@ def _sequential(files: Sequence[Path], patterns: Path | None) -> Generator[Extra
     for path in files:
         raw = read_document(path)
         if raw.sha256 in seen:
-            yield Extracted(path, raw.sha256, None)
+            yield Extracted(path, raw.sha256, None, duplicate=True)
             continue
         seen.add(raw.sha256)
-        yield Extracted(path, raw.sha256, extract_document(raw, nlp))
+        ex = extract_document(raw, nlp)
+        yield Extracted(path, raw.sha256, ex, warnings=ex.warnings)
 
 
 # -- worker processes ----------------------------------------------------------------
@@ -104,14 +112,18 @@ def _init_worker(patterns: Path | None) -> None:
     _worker_nlp = build_nlp(patterns=patterns)
 
 
-def _extract_one(path: Path) -> tuple[str, Extraction, str]:
+_Result = tuple[str, "Extraction | None", str, tuple[str, ...]]
+
+
+def _extract_one(path: Path, records: bool) -> _Result:
     from extract.pipeline import extract_document
     from extract.read import read_document
 
     assert _worker_nlp is not None
     raw = read_document(path)
     ex = extract_document(raw, _worker_nlp)
-    return raw.sha256, ex, json_line(ex)
+    # pickling the records back costs the main process as much as writing them
+    return raw.sha256, ex if records else None, json_line(ex), ex.warnings
 
 
 def json_line(ex: Extraction) -> str:
@@ -119,7 +131,9 @@ def json_line(ex: Extraction) -> str:
     return "".join(ex.json_chunks()) + "\n"
 
 
-def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Generator[Extracted, None, None]:
+def _parallel(
+    files: Sequence[Path], jobs: int, patterns: Path | None, records: bool
+) -> Generator[Extracted, None, None]:
     # Import the pipeline before forking, so workers start with spaCy loaded.
     import extract.pipeline  # noqa: F401
 
@@ -128,25 +142,25 @@ def _parallel(files: Sequence[Path], jobs: int, patterns: Path | None) -> Genera
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(files)), mp_context=context, initializer=_init_worker, initargs=(patterns,)
     )
-    pending: deque[tuple[Path, Future[tuple[str, Extraction, str]]]] = deque()
+    pending: deque[tuple[Path, Future[_Result]]] = deque()
     todo = iter(files)
     seen: set[str] = set()
     try:
         for path in todo:
-            pending.append((path, executor.submit(_extract_one, path)))
+            pending.append((path, executor.submit(_extract_one, path, records)))
             if len(pending) >= jobs * WINDOW_PER_JOB:
                 break
         while pending:
             path, future = pending.popleft()
-            sha, extraction, line = future.result()  # re-raises the worker's InputError
+            sha, extraction, line, warnings = future.result()  # re-raises the worker's InputError
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append((nxt, executor.submit(_extract_one, nxt)))
+                pending.append((nxt, executor.submit(_extract_one, nxt, records)))
             if sha in seen:
-                yield Extracted(path, sha, None)
+                yield Extracted(path, sha, None, duplicate=True)
                 continue
             seen.add(sha)
-            yield Extracted(path, sha, extraction, line)
+            yield Extracted(path, sha, extraction, line, warnings)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
