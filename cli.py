@@ -89,7 +89,7 @@ def build(
         result = run_build(paths, out, patterns=patterns, jobs=jobs, on_file=on_file)
         progress.update(task, completed=progress.tasks[0].total or 0)
     for w in result.warnings:
-        err.print(f"[yellow]warning:[/] {w}", highlight=False)
+        err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
     _print_summary(result.summary)
     table = Table(show_header=False, box=None, padding=(0, 1))
     for name, path in result.files.items():
@@ -121,14 +121,20 @@ def extract(
     def lines() -> Iterator[str]:
         files, skipped = scan_inputs(paths)
         if skipped:
-            err.print(f"[yellow]warning:[/] skipped {len(skipped)} files that are not plans", highlight=False)
+            err.print(
+                f"[yellow]warning:[/] skipped {len(skipped)} files that are not plans", highlight=False, soft_wrap=True
+            )
         pretty = format is ExtractFormat.json
         for item in extract_files(files, jobs=jobs, patterns=patterns, records=pretty):
             if item.duplicate:
-                err.print(f"[yellow]warning:[/] {item.path}: same content as an earlier file; read once")
+                err.print(
+                    f"[yellow]warning:[/] {item.path}: same content as an earlier file; read once",
+                    highlight=False,
+                    soft_wrap=True,
+                )
                 continue
             for w in item.warnings:
-                err.print(f"[yellow]warning:[/] {w}", highlight=False)
+                err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
             ex = item.extraction
             if pretty and ex is not None:
                 yield json.dumps(ex.to_dict(), ensure_ascii=False, indent=2) + "\n"
