@@ -18,17 +18,16 @@ import networkx as nx
 from extract.pipeline import read_patterns
 from extract.read import scan_inputs
 from extract.stream import extract_files
-from graph.build import add_extraction, summarize
 from graph.embedded import write_store
-from graph.files import atomic_write, ensure_dir, write_graph_json
-from graph.pages import PAGE_NODES, overview, write_graph_page
+from graph.files import atomic_write, ensure_dir
+from graph.pages import PAGE_NODES, write_view_page
+from graph.spool import GraphSpool
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class BuildResult:
-    graph: nx.MultiDiGraph
     files: dict[str, Path]
     summary: dict[str, object]
     warnings: list[str] = field(default_factory=list)
@@ -45,9 +44,10 @@ def build(
 ) -> BuildResult:
     """Extract every plan under `paths` and write the graph files into `out_dir`.
 
-    Documents stream: each extraction is written to the JSONL and added to
-    the graph as it arrives, so memory holds the graph and a few documents in
-    flight, never every text at once.
+    Documents stream: each extraction is written to the JSONL and its graph
+    to a spool on disk as it arrives (`graph.spool`), and graph.json, the
+    store and the page are written from the spool. Memory holds a few
+    documents in flight and the entity table, never the graph or every text.
 
     Args:
         jobs: worker processes for extraction; the outputs are the same for any value.
@@ -61,46 +61,44 @@ def build(
     ensure_dir(out_dir)
     if patterns is not None:
         read_patterns(patterns)  # a bad patterns file fails before any work, in this process
-    G = nx.MultiDiGraph()
     warnings: list[str] = []
     if skipped:
         listed = ", ".join(p.name for p in skipped[:10]) + (" …" if len(skipped) > 10 else "")
         warnings.append(f"skipped {len(skipped)} files that are not plans (.txt .html .docx .pdf): {listed}")
     duplicates = 0
     jsonl = out_dir / "extraction.jsonl"
-    with atomic_write(jsonl) as fh, closing(extract_files(files, jobs=jobs, patterns=patterns)) as stream:
-        for i, item in enumerate(stream):
-            if on_file is not None:
-                on_file(item.path, i + 1, len(files))
-            ex = item.extraction
-            if item.duplicate or ex is None:
-                duplicates += 1
-                warnings.append(f"{item.path}: same content as an earlier file; read once")
-                continue
-            warnings.extend(ex.warnings)
-            item.write_line(fh)
-            add_extraction(G, ex)
-            del ex, item  # the text of a finished document is held by the graph only
-    graph_json = out_dir / "graph.json"
-    write_graph_json(G, graph_json)
-    store = write_store(G, out_dir)
-    html = write_graph_page(G, out_dir / "graph.html", title=_title(G), H=overview(G, PAGE_NODES))
+    spool = GraphSpool(out_dir)
+    try:
+        with atomic_write(jsonl) as fh, closing(extract_files(files, jobs=jobs, patterns=patterns)) as stream:
+            for i, item in enumerate(stream):
+                if on_file is not None:
+                    on_file(item.path, i + 1, len(files))
+                ex = item.extraction
+                if item.duplicate or ex is None:
+                    duplicates += 1
+                    warnings.append(f"{item.path}: same content as an earlier file; read once")
+                    continue
+                warnings.extend(ex.warnings)
+                item.write_line(fh)
+                spool.add(ex)
+                del ex, item  # a finished document lives on in the spool only
+        spool.finish()
+        graph_json = out_dir / "graph.json"
+        spool.write_graph_json(graph_json)
+        store = write_store(spool.store_rows(), out_dir)
+        H, sentences = spool.page_view(PAGE_NODES)
+        html = write_view_page(out_dir / "graph.html", H, sentences, title=spool.title())
+        summary = spool.summary()
+    finally:
+        spool.close()
     for w in warnings:
         log.warning("%s", w)
     return BuildResult(
-        graph=G,
         files={"extraction": jsonl, "graph": graph_json, "store": store, "html": html},
-        summary=summarize(G),
+        summary=summary,
         warnings=warnings,
         skipped_duplicates=duplicates,
     )
-
-
-def _title(G: nx.MultiDiGraph) -> str:
-    docs = [d for _, d in G.nodes(data=True) if d.get("kind") == "Document"]
-    if len(docs) == 1:
-        return f"policykg · {docs[0].get('label')}"
-    return f"policykg · {len(docs)} documents"
 
 
 def graph_from_paths(paths: Iterable[Path | str], *, patterns: Path | None = None) -> nx.MultiDiGraph:

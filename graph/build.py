@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 
@@ -31,66 +33,124 @@ def entity_id(key: EntityKey) -> str:
     return f"{key.type}:{key.name}"
 
 
+@dataclass(slots=True)
+class NodePart:
+    """A node that belongs to one document (document, section, point, target)."""
+
+    id: str
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class EntityPart:
+    """An entity as one document sees it; documents' views merge (aliases unite, mentions add up)."""
+
+    id: str
+    type: str
+    name: str
+    aliases: Iterable[str]
+    mentions: int
+
+
+@dataclass(slots=True)
+class EdgePart:
+    u: str
+    v: str
+    key: str
+    data: dict[str, Any]
+
+
+Part = NodePart | EntityPart | EdgePart
+
+
 def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
     """Add one document's extraction to the graph, merging shared entities."""
+    for part in document_parts(ex, G.__contains__):
+        if type(part) is EdgePart:
+            G.add_edge(part.u, part.v, key=part.key, **part.data)
+        elif type(part) is NodePart:
+            G.add_node(part.id, **part.data)
+        else:
+            assert isinstance(part, EntityPart)
+            if part.id in G:
+                node = G.nodes[part.id]
+                node["aliases"] = sorted(set(node["aliases"]) | set(part.aliases))
+                node["mention_count"] += part.mentions
+            else:
+                G.add_node(part.id, **entity_data(part))
+
+
+def entity_data(part: EntityPart) -> dict[str, Any]:
+    return {
+        "kind": "Entity",
+        "type": part.type,
+        "name": part.name,
+        "label": part.name,
+        "aliases": sorted(part.aliases),
+        "mention_count": part.mentions,
+    }
+
+
+def document_parts(ex: Extraction, known: Callable[[str], bool]) -> Iterator[Part]:
+    """One document's nodes and edges, in the order the graph adds them.
+
+    A stream, so a sink can write a huge document's graph to disk as it is
+    made (`graph.spool`) as well as add it to a networkx graph. `known`
+    tells whether an entity node exists already (from an earlier document
+    or earlier in this one); the consumer must apply each part before
+    asking for the next.
+    """
     doc = ex.document
-    G.add_node(
+    yield NodePart(
         doc.id,
-        kind="Document",
-        label=doc.plan_title or doc.title or doc.source,
-        title=doc.title,
-        plan_title=doc.plan_title,
-        issuer=doc.issuer,
-        doc_number=doc.doc_number,
-        issued_date=doc.issued_date,
-        published_date=doc.published_date,
-        source=doc.source,
-        sha256=doc.sha256,
-        addressees=list(doc.addressees),
+        {
+            "kind": "Document",
+            "label": doc.plan_title or doc.title or doc.source,
+            "title": doc.title,
+            "plan_title": doc.plan_title,
+            "issuer": doc.issuer,
+            "doc_number": doc.doc_number,
+            "issued_date": doc.issued_date,
+            "published_date": doc.published_date,
+            "source": doc.source,
+            "sha256": doc.sha256,
+            "addressees": list(doc.addressees),
+        },
     )
     for s in ex.sections:
-        G.add_node(
+        yield NodePart(
             s.id,
-            kind="Section",
-            label=f"{s.ordinal} {s.title}",
-            doc_id=s.doc_id,
-            level=s.level,
-            ordinal=s.ordinal,
-            title=s.title,
-            text=s.text,
+            {
+                "kind": "Section",
+                "label": f"{s.ordinal} {s.title}",
+                "doc_id": s.doc_id,
+                "level": s.level,
+                "ordinal": s.ordinal,
+                "title": s.title,
+                "text": s.text,
+            },
         )
-        G.add_edge(s.parent or doc.id, s.id, key="HAS_SECTION", type="HAS_SECTION", doc_id=doc.id)
+        yield EdgePart(s.parent or doc.id, s.id, "HAS_SECTION", {"type": "HAS_SECTION", "doc_id": doc.id})
     for p in ex.points:
-        G.add_node(
+        yield NodePart(
             p.id,
-            kind="Point",
-            label=f"{p.number}. {p.title}",
-            doc_id=p.doc_id,
-            number=p.number,
-            title=p.title,
-            text=p.text,
+            {
+                "kind": "Point",
+                "label": f"{p.number}. {p.title}",
+                "doc_id": p.doc_id,
+                "number": p.number,
+                "title": p.title,
+                "text": p.text,
+            },
         )
-        G.add_edge(p.section or doc.id, p.id, key="HAS_POINT", type="HAS_POINT", doc_id=doc.id)
+        yield EdgePart(p.section or doc.id, p.id, "HAS_POINT", {"type": "HAS_POINT", "doc_id": doc.id})
 
     texts = ex.unit_texts()
     sentences = _Sentences(texts)
     sentence_members: dict[tuple[str, int], set[str]] = defaultdict(set)
     for e in ex.entities:
         nid = entity_id(e.key)
-        if nid in G:
-            node = G.nodes[nid]
-            node["aliases"] = sorted(set(node["aliases"]) | set(e.aliases))
-            node["mention_count"] += len(e.mentions)
-        else:
-            G.add_node(
-                nid,
-                kind="Entity",
-                type=e.type,
-                name=e.name,
-                label=e.name,
-                aliases=sorted(e.aliases),
-                mention_count=len(e.mentions),
-            )
+        yield EntityPart(nid, e.type, e.name, e.aliases, len(e.mentions))
         per_unit: dict[str, list[list[int]]] = defaultdict(list)  # one pass: an entity may have 10⁴ mentions
         for m in e.mentions:
             if m.point:
@@ -100,90 +160,91 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
             # the first mention's offset and sentence, for readers that want context
             context = {"start": spans[0][0], "sentence": sentences.at(unit, spans[0][0])}
             if unit == ex.cover_id:  # the cover letter is part of the document node
-                G.add_edge(
+                yield EdgePart(
                     doc.id,
                     nid,
-                    key="MENTIONS|cover",
-                    type="MENTIONS",
-                    count=count,
-                    spans=spans,
-                    part="cover",
-                    doc_id=doc.id,
-                    **context,
+                    "MENTIONS|cover",
+                    {
+                        "type": "MENTIONS",
+                        "count": count,
+                        "spans": spans,
+                        "part": "cover",
+                        "doc_id": doc.id,
+                        **context,
+                    },
                 )
             else:
-                G.add_edge(
-                    unit, nid, key="MENTIONS", type="MENTIONS", count=count, spans=spans, doc_id=doc.id, **context
+                yield EdgePart(
+                    unit,
+                    nid,
+                    "MENTIONS",
+                    {"type": "MENTIONS", "count": count, "spans": spans, "doc_id": doc.id, **context},
                 )
         for m in e.mentions:
             if m.point in texts:
                 sentence_members[(m.point, sentences.index(m.point, m.start))].add(nid)
     # Extraction wrote issuer and addressees in the entities' normal form.
-    if doc.issuer and G.has_node(entity_id(EntityKey("Agency", doc.issuer))):
-        G.add_edge(entity_id(EntityKey("Agency", doc.issuer)), doc.id, key="ISSUED", type="ISSUED", doc_id=doc.id)
+    issuer = entity_id(EntityKey("Agency", doc.issuer)) if doc.issuer else ""
+    if issuer and known(issuer):
+        yield EdgePart(issuer, doc.id, "ISSUED", {"type": "ISSUED", "doc_id": doc.id})
     for a in doc.addressees:
         for etype in ("Agency", "Institution"):  # schools and units are addressed too
-            if G.has_node(entity_id(EntityKey(etype, a))):
-                G.add_edge(
-                    doc.id, entity_id(EntityKey(etype, a)), key="ADDRESSED_TO", type="ADDRESSED_TO", doc_id=doc.id
+            if known(entity_id(EntityKey(etype, a))):
+                yield EdgePart(
+                    doc.id, entity_id(EntityKey(etype, a)), "ADDRESSED_TO", {"type": "ADDRESSED_TO", "doc_id": doc.id}
                 )
 
     for t in ex.targets:
-        G.add_node(
+        yield NodePart(
             t.id,
-            kind="Target",
-            label=t.text,
-            doc_id=doc.id,
-            text=t.text,
-            value=t.value,
-            value_max=t.value_max,
-            unit=t.unit,
-            qualifier=t.qualifier,
-            point_id=t.point,
+            {
+                "kind": "Target",
+                "label": t.text,
+                "doc_id": doc.id,
+                "text": t.text,
+                "value": t.value,
+                "value_max": t.value_max,
+                "unit": t.unit,
+                "qualifier": t.qualifier,
+                "point_id": t.point,
+            },
         )
         if t.point:
-            G.add_edge(t.point, t.id, key="SETS_TARGET", type="SETS_TARGET", doc_id=doc.id)
-        if t.about is not None and entity_id(t.about) in G:
-            G.add_edge(t.id, entity_id(t.about), key="FOR", type="FOR", doc_id=doc.id)
+            yield EdgePart(t.point, t.id, "SETS_TARGET", {"type": "SETS_TARGET", "doc_id": doc.id})
+        if t.about is not None and known(entity_id(t.about)):
+            yield EdgePart(t.id, entity_id(t.about), "FOR", {"type": "FOR", "doc_id": doc.id})
 
     for r in ex.relations:
         u, v = entity_id(r.head), entity_id(r.tail)
-        if u not in G or v not in G:
-            for key in (r.head, r.tail):
-                if entity_id(key) not in G:
-                    G.add_node(
-                        entity_id(key),
-                        kind="Entity",
-                        type=key.type,
-                        name=key.name,
-                        label=key.name,
-                        aliases=[],
-                        mention_count=0,
-                    )
+        for key in (r.head, r.tail):  # an end no mention named (rare): a bare entity
+            if not known(entity_id(key)):
+                yield EntityPart(entity_id(key), key.type, key.name, (), 0)
         ev = r.evidence
-        G.add_edge(
+        yield EdgePart(
             u,
             v,
-            key=f"{r.type}|{ev.point}|{ev.start}",
-            type=r.type,
-            doc_id=doc.id,
-            point_id=ev.point,
-            sentence=ev.sentence,
-            trigger=ev.trigger,
-            start=ev.start,
-            end=ev.end,
+            f"{r.type}|{ev.point}|{ev.start}",
+            {
+                "type": r.type,
+                "doc_id": doc.id,
+                "point_id": ev.point,
+                "sentence": ev.sentence,
+                "trigger": ev.trigger,
+                "start": ev.start,
+                "end": ev.end,
+            },
         )
 
     # One CO_OCCURS edge per pair and document (weight = its sentences), so a
     # document can be replaced without recounting the others; across documents
     # the weights add up.
     co_key = f"CO_OCCURS|{doc.id}"
+    weights: dict[tuple[str, str], int] = {}
     for members in sentence_members.values():
-        for a, b in combinations(sorted(members), 2):
-            if G.has_edge(a, b, key=co_key):
-                G.edges[a, b, co_key]["weight"] += 1
-            else:
-                G.add_edge(a, b, key=co_key, type="CO_OCCURS", weight=1, doc_id=doc.id)
+        for pair in combinations(sorted(members), 2):
+            weights[pair] = weights.get(pair, 0) + 1
+    for (a, b), weight in weights.items():
+        yield EdgePart(a, b, co_key, {"type": "CO_OCCURS", "weight": weight, "doc_id": doc.id})
 
 
 class _Sentences:

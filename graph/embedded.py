@@ -22,6 +22,7 @@ import os
 import shutil
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import product
 from pathlib import Path
@@ -83,6 +84,7 @@ REL_PROPS: dict[str, str] = {
     "spans": "INT64[]",
 }
 UNITS = ("Document", "Section", "Point")
+NODE_TABLES = frozenset((*STRUCTURE, *ENTITY_TYPES))
 REL_PAIRS: dict[str, list[tuple[str, str]]] = {
     "HAS_SECTION": [("Document", "Section"), ("Section", "Section")],
     "HAS_POINT": [("Document", "Point"), ("Section", "Point")],
@@ -135,11 +137,18 @@ def _rel_row(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-COPY_ROWS = 100_000  # rows per COPY: bounds the Arrow copy of a table, few enough COPYs to stay fast
+COPY_ROWS = 20_000  # rows per COPY: bounds the rows held per table, few enough COPYs to stay fast
+
+# (label, node id, properties) and (type, from label, to label, from id, to id, properties)
+NodeRow = tuple[str, str, dict[str, Any]]
+EdgeRow = tuple[str, str, str, str, str, dict[str, Any]]
 
 
-def _slices(items: list[Any], size: int = COPY_ROWS) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def graph_rows(G: nx.MultiDiGraph) -> tuple[Iterator[NodeRow], Iterator[EdgeRow]]:
+    """The rows of an in-memory graph, for :meth:`EmbeddedStore.load_rows`."""
+    nodes = ((_label(d), nid, d) for nid, d in G.nodes(data=True))
+    edges = ((d["type"], _label(G.nodes[u]), _label(G.nodes[v]), u, v, d) for u, v, d in G.edges(data=True))
+    return nodes, edges
 
 
 def _arrow(rows: list[dict[str, Any]], columns: dict[str, str], *, rel: bool = False) -> Any:
@@ -178,41 +187,66 @@ class EmbeddedStore:
 
     def load(self, G: nx.MultiDiGraph) -> LoadReport:
         """Create the tables and COPY the whole graph into this (empty) store."""
+        return self.load_rows(*graph_rows(G))
+
+    def load_rows(self, nodes: Iterable[NodeRow], edges: Iterable[EdgeRow]) -> LoadReport:
+        """Create the tables and COPY rows in, a slice of each table at a time.
+
+        Rows may come from a graph in memory or stream from disk (`build`'s
+        spool); at most COPY_ROWS rows per table are held, so the load's
+        memory does not grow with the graph. All nodes come before edges:
+        a relationship's ends must exist when it is copied.
+        """
         started = time.perf_counter()
         report = LoadReport()
         for statement in _ddl():
             self._conn.execute(statement)
-        # Rows are built one table at a time and dropped after its COPY:
-        # the graph is in memory already, a second copy of all of it need not be.
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for nid, data in G.nodes(data=True):
-            by_label[_label(data)].append(nid)
-        for label, nids in by_label.items():
-            if label not in (*STRUCTURE, *ENTITY_TYPES):
+        node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for label, nid, data in nodes:
+            if label not in NODE_TABLES:
                 raise GraphFileError(f"node label {label!r} is not in the schema; rebuild the graph with policykg")
-            for chunk in _slices(nids):
-                arrow_rows = _arrow([_node_row(nid, G.nodes[nid]) for nid in chunk], NODE_PROPS)
-                self._conn.execute(f"COPY `{label}` FROM arrow_rows")
-                del arrow_rows
-            report.nodes_written += len(nids)
-        del by_label
-        groups: dict[tuple[str, str, str], list[tuple[str, str, Any]]] = defaultdict(list)
-        for u, v, k, data in G.edges(keys=True, data=True):
-            groups[(data["type"], _label(G.nodes[u]), _label(G.nodes[v]))].append((u, v, k))
-        for (rtype, a, b), edges in groups.items():
-            if (a, b) not in REL_PAIRS.get(rtype, ()):
-                raise GraphFileError(f"{rtype} from {a} to {b} is not in the schema; rebuild the graph with policykg")
-            for chunk in _slices(edges):
-                rows = [_rel_row(u, v, G.edges[u, v, k]) for u, v, k in chunk]
-                arrow_rows = _arrow(rows, REL_PROPS, rel=True)
-                del rows
-                self._conn.execute(f"COPY `{rtype}` FROM arrow_rows (from='{a}', to='{b}')")
-                del arrow_rows
-            report.relationships_written += len(edges)
-            report.per_type[rtype] = report.per_type.get(rtype, 0) + len(edges)
-        report.documents_loaded = sum(1 for _, d in G.nodes(data=True) if d.get("kind") == "Document")
+            batch = node_rows[label]
+            batch.append(_node_row(nid, data))
+            report.nodes_written += 1
+            if data.get("kind") == "Document":
+                report.documents_loaded += 1
+            if len(batch) >= COPY_ROWS:
+                self._copy_nodes(label, batch)
+        for label, batch in node_rows.items():
+            self._copy_nodes(label, batch)
+        del node_rows
+        edge_rows: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for rtype, a, b, u, v, data in edges:
+            group = (rtype, a, b)
+            batch = edge_rows.get(group)  # type: ignore[assignment]
+            if batch is None:
+                if (a, b) not in REL_PAIRS.get(rtype, ()):
+                    raise GraphFileError(
+                        f"{rtype} from {a} to {b} is not in the schema; rebuild the graph with policykg"
+                    )
+                batch = edge_rows[group]
+            batch.append(_rel_row(u, v, data))
+            report.relationships_written += 1
+            report.per_type[rtype] = report.per_type.get(rtype, 0) + 1
+            if len(batch) >= COPY_ROWS:
+                self._copy_edges(group, batch)
+        for group, batch in edge_rows.items():
+            self._copy_edges(group, batch)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _copy_nodes(self, label: str, batch: list[dict[str, Any]]) -> None:
+        if batch:
+            arrow_rows = _arrow(batch, NODE_PROPS)  # noqa: F841 - COPY reads the Python variable by name
+            self._conn.execute(f"COPY `{label}` FROM arrow_rows")
+            batch.clear()
+
+    def _copy_edges(self, group: tuple[str, str, str], batch: list[dict[str, Any]]) -> None:
+        if batch:
+            rtype, a, b = group
+            arrow_rows = _arrow(batch, REL_PROPS, rel=True)  # noqa: F841 - COPY reads the Python variable by name
+            self._conn.execute(f"COPY `{rtype}` FROM arrow_rows (from='{a}', to='{b}')")
+            batch.clear()
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
         """Run a query on the read-only database; the engine itself refuses writes."""
@@ -251,15 +285,19 @@ def store_path(out_dir: Path) -> Path:
     return out_dir / STORE_LINK / DB_FILE
 
 
-def write_store(G: nx.MultiDiGraph, out_dir: Path) -> Path:
-    """Build a new store beside the old one and switch the `store` link to it atomically."""
+def write_store(source: nx.MultiDiGraph | tuple[Iterable[NodeRow], Iterable[EdgeRow]], out_dir: Path) -> Path:
+    """Build a new store beside the old one and switch the `store` link to it atomically.
+
+    `source` is a graph in memory or its rows as streams (see `graph.spool`).
+    """
+    nodes, edges = graph_rows(source) if isinstance(source, nx.MultiDiGraph) else source
     stamp = f".store-{os.getpid()}-{time.time_ns()}"
     staging = out_dir / stamp
     staging.mkdir(parents=True)
     try:
         store = EmbeddedStore(staging / DB_FILE, read_only=False)
         try:
-            store.load(G)
+            store.load_rows(nodes, edges)
         finally:
             store.close()
         link = out_dir / STORE_LINK

@@ -406,7 +406,12 @@ def _sentences(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> dict[str, list[str]]:
 def render_graph_page(G: nx.MultiDiGraph, *, title: str = "policykg", H: nx.MultiDiGraph | None = None) -> str:
     """One self-contained page (scripts inlined) of the entity graph, or of a chosen part of it."""
     H = view_graph(G) if H is None else H
-    graph = vis_data(H, sentences=_sentences(G, H))
+    return render_view_page(H, _sentences(G, H), title=title)
+
+
+def render_view_page(H: nx.MultiDiGraph, sentences: dict[str, list[str]], *, title: str = "policykg") -> str:
+    """The page of a view whose tooltips' sentences are known (`build` reads them from its spool)."""
+    graph = vis_data(H, sentences=sentences)
     data = {"graph": graph, "legend": graph["legend"]}
     meta = f"{len(graph['nodes'])} nodes · {len(graph['edges'])} edges · policykg"
     if H.graph.get("shown_of"):
@@ -421,4 +426,11 @@ def write_graph_page(
     G: nx.MultiDiGraph, path: Path, *, title: str = "policykg", H: nx.MultiDiGraph | None = None
 ) -> Path:
     write_text(path, render_graph_page(G, title=title, H=H))
+    return path
+
+
+def write_view_page(
+    path: Path, H: nx.MultiDiGraph, sentences: dict[str, list[str]], *, title: str = "policykg"
+) -> Path:
+    write_text(path, render_view_page(H, sentences, title=title))
     return path

@@ -120,11 +120,11 @@ def test_failed_rebuild_keeps_the_previous_store(tmp_path, G, monkeypatch):
     write_store(G, tmp_path)
     before = os.readlink(tmp_path / "store")
 
-    def broken(self, graph):
+    def broken(self, nodes, edges):
         self._conn.execute("CREATE NODE TABLE Half(uid STRING, PRIMARY KEY(uid))")
         raise RuntimeError("killed mid-load")
 
-    monkeypatch.setattr(embedded.EmbeddedStore, "load", broken)
+    monkeypatch.setattr(embedded.EmbeddedStore, "load_rows", broken)
     with pytest.raises(RuntimeError):
         write_store(G, tmp_path)
     assert os.readlink(tmp_path / "store") == before
