@@ -14,9 +14,10 @@ import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -150,13 +151,19 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
     units = list(_units(structure))
     pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
     docs = nlp.pipe(_with_context(nlp, chunk, unit_id, issuer) for unit_id, _offset, chunk in pieces)
-    seen_mentions: set[tuple[EntityKey, Mention]] = set()
+    # One object per distinct surface, key and sentence: a plan of 10⁵ mentions
+    # repeats a few thousand names, and a huge plan's record is held whole.
+    canon: Callable[[Any, Any], Any] = {}.setdefault
+    seen_mentions: set[tuple[EntityKey, Mention]] = set()  # duplicates come from one chunk: reset per chunk
     for (unit_id, offset, chunk), doc in zip(pieces, docs, strict=True):
+        seen_mentions.clear()
         for ent in [*ents_of(doc), *doc.user_data.get("policykg_nested", ())]:
             surface = chunk[ent.start_char : ent.end_char]  # Span.text walks the tokens
+            surface = canon(surface, surface)
             key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(surface))
             if not key.name:
                 continue
+            key = canon(key, key)
             mention = Mention(unit_id, offset + ent.start_char, offset + ent.end_char, surface)
             if (key, mention) not in seen_mentions:
                 seen_mentions.add((key, mention))
@@ -166,9 +173,8 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
                     aliases[key].add(form)  # 杭师大, and the traditional 國培計劃
         for r in doc.user_data.get("policykg_relations", ()):
             ev = r.evidence
-            if offset:  # only the second and later chunks of a long unit are shifted
-                r = replace(r, evidence=replace(ev, start=ev.start + offset, end=ev.end + offset))
-            relations.append(r)
+            ev = replace(ev, sentence=canon(ev.sentence, ev.sentence), start=ev.start + offset, end=ev.end + offset)
+            relations.append(Relation(r.type, canon(r.head, r.head), canon(r.tail, r.tail), ev))
         for t in doc.user_data.get("policykg_targets", ()):
             targets.append(replace(t, start=t.start + offset, end=t.end + offset, id=f"{unit_id}:t{t.end + offset}"))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extract.normalize import simplify_chars
@@ -472,7 +472,7 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
     close_section_text()
     if section_texts:
         out.sections = [
-            Section(**{**s.__dict__, "text": text[slice(*section_texts[s.id])].strip(" \t\u3000\n。")})
+            replace(s, text=text[slice(*section_texts[s.id])].strip(" \t\u3000\n。"))
             if s.id in section_texts
             else s
             for s in out.sections

@@ -83,7 +83,7 @@ class DocumentMeta:
     encoding: str = "utf-8"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     id: str
     doc_id: str
@@ -94,7 +94,7 @@ class Section:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """A numbered point; `start` is its offset in the document's clean text."""
 
@@ -107,7 +107,7 @@ class Point:
     start: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityKey:
     """What makes two entities the same node: type plus normalised name."""
 
@@ -115,7 +115,7 @@ class EntityKey:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A surface occurrence; offsets index `Point.text` (or the preamble when point is None)."""
 
@@ -125,7 +125,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     type: str
     name: str
@@ -137,7 +137,7 @@ class Entity:
         return EntityKey(self.type, self.name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     point: str | None
     sentence: str
@@ -146,7 +146,7 @@ class Evidence:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     type: str
     head: EntityKey
@@ -154,7 +154,7 @@ class Relation:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """A quantified commitment such as 创建温馨校园14所."""
 
