@@ -8,6 +8,8 @@ extraction JSONL, graph.json and the graph page, each atomically.
 from __future__ import annotations
 
 import logging
+import resource
+import time
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -68,11 +70,15 @@ def build(
     duplicates = 0
     jsonl = out_dir / "extraction.jsonl"
     spool = GraphSpool(out_dir)
+    stage = _Stages()
     try:
         with atomic_write(jsonl) as fh, closing(extract_files(files, jobs=jobs, patterns=patterns)) as stream:
-            for i, item in enumerate(stream):
-                if on_file is not None:
-                    on_file(item.path, i + 1, len(files))
+            done = 0
+            for item in stream:
+                if item.final:
+                    done += 1
+                    if on_file is not None:
+                        on_file(item.path, done, len(files))
                 ex = item.extraction
                 if item.duplicate or ex is None:
                     duplicates += 1
@@ -83,11 +89,15 @@ def build(
                 spool.add(ex)
                 del ex, item  # a finished document lives on in the spool only
         spool.finish()
+        stage.done("extraction and spool")
         graph_json = out_dir / "graph.json"
         spool.write_graph_json(graph_json)
+        stage.done("graph.json")
         store = write_store(spool.store_rows(), out_dir)
+        stage.done("embedded store")
         H, sentences = spool.page_view(PAGE_NODES)
         html = write_view_page(out_dir / "graph.html", H, sentences, title=spool.title())
+        stage.done("graph.html")
         summary = spool.summary()
     finally:
         spool.close()
@@ -99,6 +109,17 @@ def build(
         warnings=warnings,
         skipped_duplicates=duplicates,
     )
+
+
+class _Stages:
+    """Time and peak memory after each stage, logged with `policykg -v build`: where a big build's cost goes."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        log.info("%s: %.1f s, peak RSS so far %.0f MB", name, time.perf_counter() - self.started, peak)
 
 
 def graph_from_paths(paths: Iterable[Path | str], *, patterns: Path | None = None) -> nx.MultiDiGraph:

@@ -57,9 +57,15 @@ def simplify_chars(text: str) -> str:
     >>> simplify_chars("實施國培計劃")
     '实施国培计划'
     """
-    if _traditional().isdisjoint(text):
+    if not _has_traditional(text):
         return text  # the usual case: a set test is faster than a dict lookup per character
     return text.translate(_t2s_chars())
+
+
+@lru_cache(maxsize=1024)
+def _has_traditional(text: str) -> bool:
+    # the rules ask about the same unit text many times; a str caches its hash
+    return not _traditional().isdisjoint(text)
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,7 @@ from graph.model import (
     DocumentMeta,
     Entity,
     EntityKey,
+    Evidence,
     Extraction,
     Mention,
     Relation,
@@ -128,9 +129,50 @@ def addressee_type(name: str) -> str:
     return "Institution" if _INSTITUTION_HEAD.search(name) else "Agency"
 
 
+# A document of more points than this is extracted a run of points at a time
+# (see extract_segments); plans have tens to hundreds of points.
+SEGMENT_POINTS = 2000
+
+
 def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
-    """Run structure and the pipeline over one read document."""
+    """Run structure and the pipeline over one read document, as one record however long it is."""
     structure = parse_structure(raw.text, source=raw.path.name, sha256=raw.sha256, encoding=raw.encoding)
+    return _extract(structure, nlp)
+
+
+def extract_segments(raw: RawDocument, nlp: Language, *, max_points: int | None = None) -> Iterator[Extraction]:
+    """One record for a document, or one per run of `max_points` points when it has more.
+
+    A province's plans pasted into one file (50 MB, 68,000 points) would
+    otherwise be one record of hundreds of MB held whole; as segments, memory
+    holds the text and one segment. The first segment carries the header,
+    preamble, cover and sections; every segment carries the document's
+    metadata and ``segment=(index, count)``. Abbreviations and short forms
+    are resolved within a segment, so a name defined in one segment and
+    shortened in another stays two entities.
+    """
+    structure = parse_structure(raw.text, source=raw.path.name, sha256=raw.sha256, encoding=raw.encoding)
+    points = structure.points
+    max_points = max_points or SEGMENT_POINTS
+    if len(points) <= max_points:
+        yield _extract(structure, nlp)
+        return
+    count = -(-len(points) // max_points)
+    for k in range(count):
+        first = k == 0
+        part = Structure(
+            document=structure.document,
+            sections=structure.sections if first else [],
+            points=points[k * max_points : (k + 1) * max_points],
+            preamble=structure.preamble if first else "",
+            preamble_start=structure.preamble_start,
+            cover=structure.cover if first else "",
+            warnings=structure.warnings if first else [],
+        )
+        yield _extract(part, nlp, segment=(k, count))
+
+
+def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | None = None) -> Extraction:
     # Issuer and addressees are entities too: write them in the same normal form.
     meta: DocumentMeta = replace(
         structure.document,
@@ -173,10 +215,12 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
                     aliases[key].add(form)  # 杭师大, and the traditional 國培計劃
         for r in doc.user_data.get("policykg_relations", ()):
             ev = r.evidence
-            ev = replace(ev, sentence=canon(ev.sentence, ev.sentence), start=ev.start + offset, end=ev.end + offset)
+            ev = Evidence(ev.point, canon(ev.sentence, ev.sentence), ev.trigger, ev.start + offset, ev.end + offset)
             relations.append(Relation(r.type, canon(r.head, r.head), canon(r.tail, r.tail), ev))
         for t in doc.user_data.get("policykg_targets", ()):
-            targets.append(replace(t, start=t.start + offset, end=t.end + offset, id=f"{unit_id}:t{t.end + offset}"))
+            if offset:  # only the second and later chunks of a long unit are shifted
+                t = replace(t, start=t.start + offset, end=t.end + offset, id=f"{unit_id}:t{t.end + offset}")
+            targets.append(t)
 
     _defined_abbreviations(units, mentions, aliases)
     renamed = _short_forms(mentions)
@@ -202,6 +246,7 @@ def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
         preamble=structure.preamble,
         cover=structure.cover,
         warnings=tuple(structure.warnings),
+        segment=segment,
     )
 
 
@@ -330,7 +375,7 @@ def extract_paths(
             log.warning("%s: same content as an earlier file; skipped", path)
             continue
         seen.add(raw.sha256)
-        yield extract_document(raw, nlp)
+        yield from extract_segments(raw, nlp)
 
 
-__all__ = ["build_nlp", "extract_document", "extract_paths"]
+__all__ = ["build_nlp", "extract_document", "extract_paths", "extract_segments"]

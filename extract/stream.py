@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +48,8 @@ class Extracted:
     line: str | None = None
     warnings: tuple[str, ...] = ()
     duplicate: bool = False
+    # False for all but the last segment of a long document (several records per file)
+    final: bool = True
 
     def write_line(self, fh: IO[str]) -> None:
         """Append this extraction to a JSONL file."""
@@ -84,19 +86,30 @@ def extract_files(
 
 
 def _sequential(files: Sequence[Path], patterns: Path | None) -> Generator[Extracted, None, None]:
-    from extract.pipeline import build_nlp, extract_document
-    from extract.read import read_document
+    from extract.pipeline import build_nlp
 
     nlp = build_nlp(patterns=patterns)
     seen: set[str] = set()
     for path in files:
-        raw = read_document(path)
-        if raw.sha256 in seen:
-            yield Extracted(path, raw.sha256, None, duplicate=True)
-            continue
-        seen.add(raw.sha256)
-        ex = extract_document(raw, nlp)
-        yield Extracted(path, raw.sha256, ex, warnings=ex.warnings)
+        yield from _in_this_process(path, nlp, seen)
+
+
+def _in_this_process(path: Path, nlp: Language, seen: set[str]) -> Iterator[Extracted]:
+    """One file's records, a segment at a time (a long document is several)."""
+    from extract.pipeline import extract_segments
+    from extract.read import read_document
+
+    raw = read_document(path)
+    if raw.sha256 in seen:
+        yield Extracted(path, raw.sha256, None, duplicate=True)
+        return
+    seen.add(raw.sha256)
+    for ex in extract_segments(raw, nlp):
+        yield Extracted(path, raw.sha256, ex, warnings=ex.warnings, final=_final(ex))
+
+
+def _final(ex: Extraction) -> bool:
+    return ex.segment is None or ex.segment[0] == ex.segment[1] - 1
 
 
 # -- worker processes ----------------------------------------------------------------
@@ -112,18 +125,25 @@ def _init_worker(patterns: Path | None) -> None:
     _worker_nlp = build_nlp(patterns=patterns)
 
 
-_Result = tuple[str, "Extraction | None", str, tuple[str, ...]]
+# a file's sha256 and, per segment: the record (or None), its JSONL line, its warnings, whether it is the last
+_Result = tuple[str, list[tuple["Extraction | None", str, tuple[str, ...], bool]]]
+
+# Files bigger than this are extracted in the main process, in their turn, a
+# segment at a time: a worker would have to send all of a 50 MB plan's
+# segments back at once.
+INLINE_BYTES = 8_000_000
 
 
 def _extract_one(path: Path, records: bool) -> _Result:
-    from extract.pipeline import extract_document
+    from extract.pipeline import extract_segments
     from extract.read import read_document
 
     assert _worker_nlp is not None
     raw = read_document(path)
-    ex = extract_document(raw, _worker_nlp)
     # pickling the records back costs the main process as much as writing them
-    return raw.sha256, ex if records else None, json_line(ex), ex.warnings
+    return raw.sha256, [
+        (ex if records else None, json_line(ex), ex.warnings, _final(ex)) for ex in extract_segments(raw, _worker_nlp)
+    ]
 
 
 def json_line(ex: Extraction) -> str:
@@ -142,25 +162,39 @@ def _parallel(
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(files)), mp_context=context, initializer=_init_worker, initargs=(patterns,)
     )
-    pending: deque[tuple[Path, Future[_Result]]] = deque()
+    pending: deque[tuple[Path, Future[_Result] | None]] = deque()  # None: extract here, in turn
     todo = iter(files)
     seen: set[str] = set()
+    main_nlp: Language | None = None
+
+    def submit(path: Path) -> None:
+        huge = path.stat().st_size > INLINE_BYTES
+        pending.append((path, None if huge else executor.submit(_extract_one, path, records)))
+
     try:
         for path in todo:
-            pending.append((path, executor.submit(_extract_one, path, records)))
+            submit(path)
             if len(pending) >= jobs * WINDOW_PER_JOB:
                 break
         while pending:
             path, future = pending.popleft()
-            sha, extraction, line, warnings = future.result()  # re-raises the worker's InputError
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append((nxt, executor.submit(_extract_one, nxt, records)))
+                submit(nxt)
+            if future is None:
+                if main_nlp is None:
+                    from extract.pipeline import build_nlp
+
+                    main_nlp = build_nlp(patterns=patterns)
+                yield from _in_this_process(path, main_nlp, seen)
+                continue
+            sha, segments = future.result()  # re-raises the worker's InputError
             if sha in seen:
                 yield Extracted(path, sha, None, duplicate=True)
                 continue
             seen.add(sha)
-            yield Extracted(path, sha, extraction, line, warnings)
+            for extraction, line, warnings, final in segments:
+                yield Extracted(path, sha, extraction, line, warnings, final=final)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

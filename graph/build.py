@@ -67,7 +67,10 @@ def add_extraction(G: nx.MultiDiGraph, ex: Extraction) -> None:
     """Add one document's extraction to the graph, merging shared entities."""
     for part in document_parts(ex, G.__contains__):
         if type(part) is EdgePart:
-            G.add_edge(part.u, part.v, key=part.key, **part.data)
+            if part.data["type"] == "CO_OCCURS" and G.has_edge(part.u, part.v, part.key):
+                G.edges[part.u, part.v, part.key]["weight"] += part.data["weight"]  # another segment's sentences
+            else:
+                G.add_edge(part.u, part.v, key=part.key, **part.data)
         elif type(part) is NodePart:
             G.add_node(part.id, **part.data)
         else:
@@ -100,6 +103,13 @@ def document_parts(ex: Extraction, known: Callable[[str], bool]) -> Iterator[Par
     or earlier in this one); the consumer must apply each part before
     asking for the next.
     """
+    first = ex.opens_document  # later segments of a long document add points to it
+    if first:
+        yield from _document_node(ex)
+    yield from _body_parts(ex, known, first)
+
+
+def _document_node(ex: Extraction) -> Iterator[Part]:
     doc = ex.document
     yield NodePart(
         doc.id,
@@ -117,6 +127,10 @@ def document_parts(ex: Extraction, known: Callable[[str], bool]) -> Iterator[Par
             "addressees": list(doc.addressees),
         },
     )
+
+
+def _body_parts(ex: Extraction, known: Callable[[str], bool], first: bool) -> Iterator[Part]:
+    doc = ex.document
     for s in ex.sections:
         yield NodePart(
             s.id,
@@ -184,10 +198,10 @@ def document_parts(ex: Extraction, known: Callable[[str], bool]) -> Iterator[Par
             if m.point in texts:
                 sentence_members[(m.point, sentences.index(m.point, m.start))].add(nid)
     # Extraction wrote issuer and addressees in the entities' normal form.
-    issuer = entity_id(EntityKey("Agency", doc.issuer)) if doc.issuer else ""
+    issuer = entity_id(EntityKey("Agency", doc.issuer)) if doc.issuer and first else ""
     if issuer and known(issuer):
         yield EdgePart(issuer, doc.id, "ISSUED", {"type": "ISSUED", "doc_id": doc.id})
-    for a in doc.addressees:
+    for a in doc.addressees if first else ():
         for etype in ("Agency", "Institution"):  # schools and units are addressed too
             if known(entity_id(EntityKey(etype, a))):
                 yield EdgePart(
@@ -237,7 +251,8 @@ def document_parts(ex: Extraction, known: Callable[[str], bool]) -> Iterator[Par
 
     # One CO_OCCURS edge per pair and document (weight = its sentences), so a
     # document can be replaced without recounting the others; across documents
-    # the weights add up.
+    # the weights add up. Segments of one document add to the same edge
+    # (sinks sum CO_OCCURS weights under one key).
     co_key = f"CO_OCCURS|{doc.id}"
     weights: dict[tuple[str, str], int] = {}
     for members in sentence_members.values():

@@ -183,6 +183,14 @@ class Extraction:
     preamble: str = ""
     cover: str = ""
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # (index, count) when a long document is extracted in runs of points
+    # (`extract.pipeline.extract_segments`); None: the whole document
+    segment: tuple[int, int] | None = None
+
+    @property
+    def opens_document(self) -> bool:
+        """The whole document, or its first segment: the one that carries the header."""
+        return self.segment is None or self.segment[0] == 0
 
     @property
     def cover_id(self) -> str:
@@ -224,6 +232,8 @@ class Extraction:
         doc = asdict(self.document)
         doc["addressees"] = list(self.document.addressees)
         yield "document", doc
+        if self.segment is not None:
+            yield "segment", {"index": self.segment[0], "count": self.segment[1]}
         yield "preamble", self.preamble
         yield "cover", self.cover
         yield "sections", (asdict(s) for s in self.sections)
@@ -319,4 +329,5 @@ class Extraction:
                 Target(**{**t, "about": key(t["about"]) if t.get("about") else None}) for t in data.get("targets", [])
             ),
             warnings=tuple(data.get("warnings", [])),
+            segment=(data["segment"]["index"], data["segment"]["count"]) if data.get("segment") else None,
         )

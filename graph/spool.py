@@ -61,21 +61,36 @@ class GraphSpool:
         self.view_degree: Counter[str] = Counter()
         self.first_document_label: str | None = None
         self.document_ids: list[str] = []
+        # the current document's, kept across its segments: labels of its
+        # document and section nodes, the entities it mentions (once each in
+        # the view), and its CO_OCCURS edges, whose weights segments add to
+        self._doc_labels: dict[str, str] = {}
+        self._doc_mentions: set[str] = set()
+        self._co: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     # -- writing ---------------------------------------------------------------
     def add(self, ex: Extraction) -> None:
         """Spool one document's nodes and edges; merge its entities into the table."""
         assert self._nodes is not None and self._edges is not None, "spool is finished"
+        if ex.opens_document:
+            self._end_document()
         nodes, edges, encode = self._nodes, self._edges, self._encode
         entities, degree = self.entities, self.view_degree
-        local: dict[str, str] = {}  # labels of this document's nodes (edges name them)
-        doc_mentions: set[str] = set()  # entities this document mentions, once each in the view
+        local: dict[str, str] = {}  # labels of this record's points and targets (edges name them)
+        doc_labels, doc_mentions, co = self._doc_labels, self._doc_mentions, self._co
         for part in document_parts(ex, entities.__contains__):
             if type(part) is EdgePart:
                 u, v, data = part.u, part.v, part.data
                 rtype = data["type"]
-                a = local.get(u) or entities[u]["type"]
-                b = local.get(v) or entities[v]["type"]
+                if rtype == "CO_OCCURS":
+                    edge = co.get((u, v, part.key))
+                    if edge is None:
+                        co[(u, v, part.key)] = dict(data)
+                    else:
+                        edge["weight"] += data["weight"]
+                    continue
+                a = local.get(u) or doc_labels.get(u) or entities[u]["type"]
+                b = local.get(v) or doc_labels.get(v) or entities[v]["type"]
                 edges.write(f"{rtype}\t{a}\t{b}\t{encode({**data, 'source': u, 'target': v, 'key': part.key})}\n")
                 self.edge_types[rtype] += 1
                 if rtype == "MENTIONS":
@@ -88,7 +103,10 @@ class GraphSpool:
                     degree[v] += 1
             elif type(part) is NodePart:
                 kind = part.data["kind"]
-                local[part.id] = kind
+                if kind in ("Document", "Section"):
+                    doc_labels[part.id] = kind
+                else:
+                    local[part.id] = kind
                 self.kinds[kind] += 1
                 if kind == "Document":
                     self.document_ids.append(part.id)
@@ -106,8 +124,22 @@ class GraphSpool:
                         node["aliases"] = sorted(set(node["aliases"]) | set(part.aliases))
                     node["mention_count"] += part.mentions
 
+    def _end_document(self) -> None:
+        """Write the finished document's CO_OCCURS edges; forget its labels."""
+        assert self._edges is not None
+        encode, entities = self._encode, self.entities
+        for (u, v, key), data in self._co.items():
+            a, b = entities[u]["type"], entities[v]["type"]
+            self._edges.write(f"CO_OCCURS\t{a}\t{b}\t{encode({**data, 'source': u, 'target': v, 'key': key})}\n")
+            self.edge_types["CO_OCCURS"] += 1
+        self._co.clear()
+        self._doc_labels.clear()
+        self._doc_mentions.clear()
+
     def finish(self) -> None:
         """Close the spool files; the sinks read them from here on."""
+        if self._edges is not None:
+            self._end_document()
         for fh in (self._nodes, self._edges):
             if fh is not None:
                 fh.close()
