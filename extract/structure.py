@@ -472,9 +472,7 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
     close_section_text()
     if section_texts:
         out.sections = [
-            replace(s, text=text[slice(*section_texts[s.id])].strip(" \t\u3000\n。"))
-            if s.id in section_texts
-            else s
+            replace(s, text=text[slice(*section_texts[s.id])].strip(" \t\u3000\n。")) if s.id in section_texts else s
             for s in out.sections
         ]
 
