@@ -138,3 +138,20 @@ def test_parallel_edges_are_one_arrow_with_a_count():
     assert counts == [1, 5]
     tips = [e["title"] for e in vis_data(M)["edges"]]
     assert any(t.startswith("IMPLEMENTS ×5") for t in tips) and any(t.startswith("ORGANIZES  ·") for t in tips)
+
+
+def test_build_logs_its_stages_and_leaves_no_spool(tmp_path, caplog):
+    import logging
+
+    from extract.build import build
+
+    with caplog.at_level(logging.INFO, logger="extract.build"):
+        build([BAICHENG], tmp_path)
+    stages = [r.getMessage() for r in caplog.records if "peak RSS so far" in r.getMessage()]
+    assert [s.split(":")[0] for s in stages] == ["extraction and spool", "graph.json", "embedded store", "graph.html"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".store-")) == [
+        "extraction.jsonl",
+        "graph.html",
+        "graph.json",
+        "store",
+    ]
