@@ -53,7 +53,7 @@ def _build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, list[tuple
 
 
 def _row(label: str, seconds: float, peak: float, stages: list[tuple[str, float, int]]) -> None:
-    detail = "; ".join(f"{name} {mb:,} MB" for name, _s, mb in stages)
+    detail = "; ".join(f"{name} {mb:,} MB at {s:.0f} s" for name, s, mb in stages)
     print(f"{label:>22} {seconds:8.1f} {peak:10,.0f}   {detail}", flush=True)
 
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="policykg-memory-"))
-    print(f"{'input':>22} {'seconds':>8} {'peak RSS MB':>11}   peak RSS after each stage (main process)")
+    print(f"{'input':>22} {'seconds':>8} {'peak RSS MB':>11}   peak RSS of the main process after each stage")
     corpus_peaks: list[tuple[int, float]] = []
     for n in sorted(args.docs):
         plans = work / f"plans-{n}"
