@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extract.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from extract.normalize import normalize_name
-from extract.textview import CANDIDATES, TextView, add_candidate, text_of
+from extract.textview import Candidate, TextView, add_candidate, candidates_of, text_of
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
 
@@ -491,20 +491,21 @@ class EntityResolver:
         self.rules = load_rules()
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[Span] = list(doc.spans[CANDIDATES]) if CANDIDATES in doc.spans else []
+        spans: list[Candidate] = list(candidates_of(doc))
         if "user" in doc.spans:
             for span in doc.spans["user"]:
                 # the pattern's "id" is its canonical name
-                span.kb_id_ = normalize_name(span.id_ or span.text)
-                span.id_ = "user"
-                spans.append(span)
+                user = Candidate.of_span(span)
+                user.kb_id_ = normalize_name(span.id_ or span.text)
+                user.id_ = "user"
+                spans.append(user)
         text = text_of(doc)
-        spans = [self._relabel(doc, s) for s in spans if not _is_formula(text, s)]
-        spans.extend(self._extend_known(doc, spans))
+        spans = [self._relabel(text, s) for s in spans if not _is_formula(text, s)]
+        spans.extend(self._extend_known(text, spans))
         spans = self._split_possessor(spans)
         spans.sort(key=lambda s: (-(s.end_char - s.start_char), -PRIORITY.get(s.id_, 0), s.start_char))
         taken = [False] * (len(doc) + 1)
-        chosen: list[Span] = []
+        chosen: list[Candidate] = []
         for span in spans:
             if any(taken[i] for i in range(span.start, span.end)):
                 continue
@@ -512,7 +513,7 @@ class EntityResolver:
                 taken[i] = True
             chosen.append(span)
         chosen.sort(key=lambda s: s.start)
-        doc.ents = chosen  # type: ignore[assignment]
+        doc.ents = [c.to_span(doc) for c in chosen]  # type: ignore[assignment]
         doc.user_data["policykg_ents"] = chosen
         nested = [
             s
@@ -525,20 +526,18 @@ class EntityResolver:
         doc.user_data.setdefault("policykg_nested", []).extend(nested)
         return doc
 
-    def _relabel(self, doc: Doc, span: Span) -> Span:
+    def _relabel(self, text: str, span: Candidate) -> Candidate:
         """A known plan outside 《》 is implemented as a programme: 实施“十四五”…行动计划."""
         if (
             span.label_ == "Policy"
             and span.id_ == "lexicon"
             and span.kb_id_.endswith(_PROGRAM_ENDS)
-            and text_of(doc)[max(0, span.start_char - 1) : span.start_char] != "《"
+            and text[max(0, span.start_char - 1) : span.start_char] != "《"
         ):
-            new = Span(doc, span.start, span.end, label="Program", kb_id=span.kb_id_)
-            new.id_ = span.id_
-            return new
+            return Candidate(span.start, span.end, span.start_char, span.end_char, "Program", span.kb_id_, span.id_)
         return span
 
-    def _split_possessor(self, spans: list[Span]) -> list[Span]:
+    def _split_possessor(self, spans: list[Candidate]) -> list[Candidate]:
         """教育部国家中小学智慧教育平台 is two names: the owner, then the known platform."""
         known = [s for s in spans if s.id_ == "lexicon"]
         drop = set()
@@ -559,7 +558,7 @@ class EntityResolver:
                     drop.add(id(s))
         return [s for s in spans if id(s) not in drop]
 
-    def _extend_known(self, doc: Doc, spans: list[Span]) -> list[Span]:
+    def _extend_known(self, text: str, spans: list[Candidate]) -> list[Candidate]:
         """A known name with a unit or type word after it: …资源发展中心培训中心, …能力提升项目."""
         known = [s for s in spans if s.id_ == "lexicon" and s.label_ != "Place"]
         out = []
@@ -568,15 +567,8 @@ class EntityResolver:
                 continue
             for k in known:
                 if k.start_char < s.start_char < k.end_char < s.end_char:
-                    merged = Span(
-                        doc,
-                        k.start,
-                        s.end,
-                        label=s.label_,
-                        kb_id=normalize_name(text_of(doc)[k.start_char : s.end_char]),
-                    )
-                    merged.id_ = "suffix"
-                    out.append(merged)
+                    name = normalize_name(text[k.start_char : s.end_char])
+                    out.append(Candidate(k.start, s.end, k.start_char, s.end_char, s.label_, name, "suffix"))
         return out
 
 
@@ -584,7 +576,7 @@ _PROGRAM_ENDS = ("计划", "行动", "工程", "项目", "规划")
 _FORMULA = re.compile(r"^[^。，,；;：:]{0,12}?精神")
 
 
-def _is_formula(text: str, span: Span) -> bool:
+def _is_formula(text: str, span: Candidate) -> bool:
     """党的二十大和二十届三中全会精神: congresses cited for their spirit are formulas, not events."""
     return span.label_ == "Event" and bool(_FORMULA.match(text, span.end_char))
 

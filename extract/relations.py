@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extract.lexicon import load_lexicon
 from extract.normalize import simplify_chars
-from extract.textview import CANDIDATES, ents_of, text_of
+from extract.textview import CANDIDATES, Candidate, ents_of, text_of
 from graph.model import EntityKey, Evidence, Relation
 
 PATTERN_FILE = Path(__file__).with_name("patterns") / "relation_triggers.jsonl"
@@ -58,7 +58,7 @@ def load_triggers(path: Path = PATTERN_FILE) -> tuple[dict[str, list[TriggerRule
     return rules, re.compile("|".join(map(re.escape, ordered)))
 
 
-def _key(span: Span) -> EntityKey:
+def _key(span: Candidate) -> EntityKey:
     return EntityKey(span.label_, span.kb_id_)
 
 
@@ -117,7 +117,7 @@ class RelationReader:
         self,
         rule: TriggerRule,
         m: re.Match[str],
-        ents: list[Span],
+        ents: list[Candidate],
         clause: tuple[int, int],
         next_trigger: int,
         s_end: int,
@@ -199,7 +199,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _subject(before: list[Span], c_start: int, text: str) -> Span | None:
+def _subject(before: list[Candidate], c_start: int, text: str) -> Candidate | None:
     """A written subject: an agency or institution opening the clause (由X / X…)."""
     for e in before:
         lead = text[c_start : e.start_char].strip()
@@ -212,7 +212,7 @@ _SPECIFIC = {"zone": 4, "county": 3, "": 3, "prefecture": 2, "province": 1}
 _ENUM_PARENT = re.compile(r"^\s*[”\"」]?\s*等")
 
 
-def _part_of_enumerations(text: str, ents: list[Span], unit: str | None, sentence: str) -> list[Relation]:
+def _part_of_enumerations(text: str, ents: list[Candidate], unit: str | None, sentence: str) -> list[Relation]:
     """“A”“B”等五大工程: when the collective name is itself an entity, A and B are its parts."""
     out: list[Relation] = []
     for i, e in enumerate(ents):
@@ -240,10 +240,11 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
     Only administrative places count (华东 in 华东师范大学 is a region, not
     where the university is). The place becomes an entity of its own too.
     """
-    if CANDIDATES not in doc.spans:
+    candidates: list[Candidate] = doc.user_data.get(CANDIDATES, [])
+    if not candidates:
         return []
     levels = load_lexicon().place_levels
-    places = [s for s in doc.spans[CANDIDATES] if s.label_ == "Place" and levels.get(s.kb_id_) != "region"]
+    places = [s for s in candidates if s.label_ == "Place" and levels.get(s.kb_id_) != "region"]
     out = []
     nested = doc.user_data.setdefault("policykg_nested", [])
     text = text_of(doc)
@@ -263,13 +264,13 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
                     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
                 i = bisect_right(sentences, (ent.start_char, len(text) + 1)) - 1
                 a, b = sentences[i] if i >= 0 else (0, 0)
-                sentence = text[a:b].strip() if a <= ent.start_char < b else ent.text
+                sentence = text[a:b].strip() if a <= ent.start_char < b else text[ent.start_char : ent.end_char]
                 out.append(
                     Relation(
                         "LOCATED_IN",
                         _key(ent),
                         EntityKey("Place", p.kb_id_),
-                        Evidence(unit, sentence, p.text, p.start_char, p.end_char),
+                        Evidence(unit, sentence, text[p.start_char : p.end_char], p.start_char, p.end_char),
                     )
                 )
                 if p not in nested:

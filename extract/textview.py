@@ -9,6 +9,7 @@ mention's text is always the exact source slice.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -76,26 +77,128 @@ def text_of(doc: Doc) -> str:
     return text  # type: ignore[no-any-return]
 
 
-def ents_of(doc: Doc) -> list[Span]:
+def ents_of(doc: Doc) -> list[Candidate]:
     """`doc.ents`, read once after the resolver set them: spaCy rebuilds the
     tuple by walking every token (every character here) on every access."""
     ents = doc.user_data.get("policykg_ents")
     if ents is None:
-        ents = doc.user_data["policykg_ents"] = list(doc.ents)
+        ents = doc.user_data["policykg_ents"] = [Candidate.of_span(e) for e in doc.ents]
     return ents  # type: ignore[no-any-return]
 
 
-def add_candidate(doc: Doc, view: TextView, start: int, end: int, label: str, name: str, source: str) -> Span | None:
+class Candidate:
+    """A candidate entity: what the rules need of a spaCy `Span`, without one.
+
+    A unit yields ~13 candidates per accepted name's worth of text, most of
+    them dropped by the resolver; a `Span` for each (and a `SpanGroup` to hold
+    them) was a tenth of extraction time. Only the entities the resolver
+    chooses become `Span`s (``doc.ents``). Equality is a `Span`'s: same
+    characters, label, name and source.
+    """
+
+    __slots__ = ("end", "end_char", "id_", "kb_id_", "label_", "start", "start_char")
+
+    def __init__(
+        self, start: int, end: int, start_char: int, end_char: int, label_: str, kb_id_: str, id_: str
+    ) -> None:
+        self.start = start  # token offsets, as a Span's
+        self.end = end
+        self.start_char = start_char
+        self.end_char = end_char
+        self.label_ = label_
+        self.kb_id_ = kb_id_
+        self.id_ = id_
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Candidate):
+            return NotImplemented
+        return (self.start_char, self.end_char, self.label_, self.kb_id_, self.id_) == (
+            other.start_char,
+            other.end_char,
+            other.label_,
+            other.kb_id_,
+            other.id_,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a Span's name and source are
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.start_char}, {self.end_char}, {self.label_!r}, {self.kb_id_!r}, {self.id_!r})"
+
+    @classmethod
+    def of_span(cls, span: Span) -> Candidate:
+        return cls(span.start, span.end, span.start_char, span.end_char, span.label_, span.kb_id_, span.id_)
+
+    def to_span(self, doc: Doc) -> Span:
+        return Span(doc, self.start, self.end, label=self.label_, kb_id=self.kb_id_, span_id=self.id_)
+
+
+def candidates_of(doc: Doc) -> list[Candidate]:
+    """The candidates the rules recorded for a doc (the resolver reads them all)."""
+    found = doc.user_data.get(CANDIDATES)
+    if found is None:
+        found = doc.user_data[CANDIDATES] = []
+    return found  # type: ignore[no-any-return]
+
+
+class _Tokens:
+    """Where each token starts and stops (its trailing space included), for docs with whitespace."""
+
+    __slots__ = ("ends", "idx", "stops")
+
+    def __init__(self, text: str) -> None:
+        from extract.tokenizer import char_words
+
+        words, spaces = char_words(text)
+        idx, ends, stops = [], [], []
+        pos = 0
+        for word, space in zip(words, spaces, strict=True):
+            idx.append(pos)
+            pos += len(word)
+            ends.append(pos)
+            pos += space
+            stops.append(pos)
+        self.idx, self.ends, self.stops = idx, ends, stops
+
+    def at(self, char: int) -> int:
+        """spaCy's ``token_by_char``: the token whose text or trailing space holds `char` (tokens tile the text)."""
+        return bisect_right(self.stops, char)
+
+
+def char_span(doc: Doc, start: int, end: int) -> tuple[int, int, int, int] | None:
+    """Token and character bounds of ``doc.char_span(start, end, alignment_mode="expand")``, None if empty.
+
+    The same answer without making a Span: every token is one character
+    when a unit has no whitespace (most points), else a table per doc.
+    """
+    text = text_of(doc)
+    n = len(text)
+    if not (0 <= start < end <= n):
+        return None
+    if len(doc) == n:  # one token per character, no trailing spaces
+        return start, end, start, end
+    tokens = doc.user_data.get("policykg_tokens")
+    if tokens is None:
+        tokens = doc.user_data["policykg_tokens"] = _Tokens(text)
+    first, last = tokens.at(start), tokens.at(end - 1) + 1
+    if start == tokens.ends[first]:  # trailing whitespace is not part of the token before it
+        first += 1
+    if first >= last:
+        return None
+    return first, last, tokens.idx[first], tokens.ends[last - 1]
+
+
+def add_candidate(
+    doc: Doc, view: TextView, start: int, end: int, label: str, name: str, source: str
+) -> Candidate | None:
     """Record a candidate entity found at view offsets [start, end)."""
     ostart, oend = view.to_original(start, end)
-    span = doc.char_span(ostart, oend, label=label, alignment_mode="expand")
-    if span is None or not text_of(doc)[span.start_char : span.end_char].strip():
+    bounds = char_span(doc, ostart, oend)
+    if bounds is None:
         return None
-    span.kb_id_ = normalize_name(name)
-    span.id_ = source
-    group = doc.spans.get(CANDIDATES, None)
-    if group is None:
-        doc.spans[CANDIDATES] = [span]
-    else:
-        group.append(span)
-    return span
+    first, last, start_char, end_char = bounds
+    if not text_of(doc)[start_char:end_char].strip():
+        return None
+    candidate = Candidate(first, last, start_char, end_char, label, normalize_name(name), source)
+    candidates_of(doc).append(candidate)
+    return candidate
