@@ -312,19 +312,21 @@ class EntityRules:
     def _left_edge(self, text: str, s: int, marks: Marks) -> int | None:
         pos = s
         ends, starts = marks.boundary_ends, marks.leading_starts
+        boundaries = self.rules.boundaries
+        cjk = _CJK.match
         limit = max(0, s - MAX_PREFIX)
         while pos > limit:
             # Function characters (等, 和, 的 …) always end a name; verbs only
             # once the name has two characters, so that a name may itself end
             # in one (学生体质健康提升行动). Verbs swallowed that way are
             # stripped again in _accept (推动学校 → 学校 → generic).
-            if (
-                text[pos - 1] in self.rules.boundaries and text[max(0, pos - 2) : pos] not in _WORDS_WITH_FUNCTION_CHAR
-            ) or (s - pos >= 2 and pos in ends):
+            ch = text[pos - 1]
+            if (ch in boundaries and text[max(0, pos - 2) : pos] not in _WORDS_WITH_FUNCTION_CHAR) or (
+                s - pos >= 2 and pos in ends
+            ):
                 break
             if s - pos >= 2 and starts.get(pos, s) <= s - pos and self._known_ends_at(text, pos):
                 break  # 宁德时代|共建新能源产业学院: a known name, then a verb, then this name
-            ch = text[pos - 1]
             if ch in ")）":
                 opening = max(text.rfind("(", limit, pos - 1), text.rfind("（", limit, pos - 1))
                 if opening < 0 or pos - 1 - opening > 10:
@@ -347,14 +349,17 @@ class EntityRules:
                     pos = k - 1
                     continue
                 break
-            if not (_CJK.match(ch) or (ch.isascii() and ch.isalpha())):
+            if not (cjk(ch) or (ch.isascii() and ch.isalpha())):
                 break
             pos -= 1
-        # a place name the scan cut through (犍为县 broken at 为) is whole again
-        for k in range(1, 4):
-            for n in range(3, 9):
-                if pos - (n - k) >= 0 and text[pos - (n - k) : pos + k] in self.lexicon.places and n > k:
-                    return pos - (n - k)
+        # a place name the scan cut through (犍为县 broken at 为) is whole again;
+        # such a name holds the two characters either side of the cut
+        if text[pos - 1 : pos + 1] in self.lexicon.place_bigrams:
+            places = self.lexicon.places
+            for k in range(1, 4):
+                for n in range(3, 9):
+                    if pos - (n - k) >= 0 and text[pos - (n - k) : pos + k] in places and n > k:
+                        return pos - (n - k)
         return pos
 
     def _known_ends_at(self, text: str, pos: int) -> bool:

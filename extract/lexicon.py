@@ -56,6 +56,7 @@ class Lexicon:
             self._automaton.make_automaton()
         self.places = {e.surface: e for e in self._by_surface.values() if e.label == "Place"}
         self.place_levels = {e.name: e.level for e in self.places.values()}
+        self.place_bigrams = frozenset(p[i : i + 2] for p in self.places for i in range(len(p) - 1))
 
     def __len__(self) -> int:
         return len(self._by_surface)

@@ -82,6 +82,7 @@ def join_broken(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def clean_surface(name: str) -> str:
     """A written form tidied but kept in its own script: the form an alias keeps.
 

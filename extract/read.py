@@ -145,9 +145,10 @@ def _looks_like_text(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
+    # each distinct character classified once (a plan uses a few thousand)
     bad = sum(
-        1
-        for ch in sample
+        sample.count(ch)
+        for ch in set(sample)
         if (unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in "\n\r\t\f") or ch == "\ufffd"
     )
     return bad / len(sample) < 0.02
