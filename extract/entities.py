@@ -81,7 +81,7 @@ def _automaton(words: Iterable[str]) -> Any:
 @dataclass(frozen=True)
 class Rules:
     suffixes: dict[str, SuffixRule]
-    suffix_re: re.Pattern[str]
+    suffix_ac: Any
     boundaries: frozenset[str]
     boundary_lengths: tuple[int, ...]
     generic: frozenset[str]
@@ -102,6 +102,19 @@ class Rules:
             if n < starts.get(start, n + 1):
                 starts[start] = n
         return Marks(ends, starts)
+
+    def suffix_starts(self, text: str) -> list[tuple[int, str]]:
+        """(start, suffix) in text order, the longest suffix at each start: one automaton pass.
+
+        >>> load_rules().suffix_starts("实施国培计划，建设华东师范大学附属中学")
+        [(4, '计划'), (11, '师范大学'), (13, '大学'), (17, '中学')]
+        """
+        longest: dict[int, str] = {}
+        for end, n in self.suffix_ac.iter(text):
+            start = end - n + 1
+            if n > len(longest.get(start, "")):
+                longest[start] = text[start : end + 1]
+        return sorted(longest.items())
 
     def is_generic(self, text: str) -> bool:
         """True when `text` splits entirely into generic words (or is empty).
@@ -167,10 +180,9 @@ def load_rules(directory: Path = PATTERN_DIR) -> Rules:
     boundaries = _read_words(directory / "left_boundaries.txt")
     generic = _read_words(directory / "generic_words.txt")
     leading = _read_words(directory / "leading_verbs.txt")
-    ordered = sorted(suffixes, key=len, reverse=True)
     return Rules(
         suffixes=suffixes,
-        suffix_re=re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))"),
+        suffix_ac=_automaton(suffixes),
         boundaries=boundaries,
         boundary_lengths=tuple(sorted({len(w) for w in boundaries}, reverse=True)),
         generic=generic,
@@ -279,15 +291,14 @@ class EntityRules:
         rules = self.rules
         seen_ends: set[int] = set()
         marks: Marks | None = None
-        for m in rules.suffix_re.finditer(text):
-            suffix = m.group(1)
-            end = m.start() + len(suffix)
+        for at, suffix in rules.suffix_starts(text):
+            end = at + len(suffix)
             if end in seen_ends:
                 continue  # a longer suffix ending here was already tried
             rule = rules.suffixes[suffix]
             if marks is None:
                 marks = rules.marks(text)
-            start = self._left_edge(text, m.start(), marks)
+            start = self._left_edge(text, at, marks)
             if start is None:
                 continue
             seen_ends.add(end)
