@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 # The full-width ASCII block (０-９, Ａ-Ｚ, （）, ＋ …) maps onto ASCII.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -33,7 +34,44 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("國家智慧教育平臺")
     '国家智慧教育平台'
     """
+    changes = _t2s_changes()
+    if changes is not None and changes.isdisjoint(text):
+        return text  # nothing OpenCC would change: skip its pure-Python phrase search
     return _t2s().convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s_changes() -> frozenset[str] | None:
+    """Characters some t2s dictionary entry changes; a text with none of them converts to itself.
+
+    An entry (乾燥 → 干燥) can only match where all its characters are, so
+    marking the characters it changes (乾) is enough; an entry whose length
+    changes marks all of its characters. Read from the converter's own loaded
+    dictionaries, so it always agrees with them (None: not readable, no shortcut).
+    """
+    converter = _t2s()
+    converter.convert("")  # loads the dictionaries
+    marked: set[str] = set()
+
+    def walk(chain: Any) -> None:
+        for item in chain:
+            if isinstance(item, list):
+                walk(item)
+                continue
+            for key, value in item[2].items():
+                first = value.split(" ")[0]  # the converter uses the first choice
+                if first == key:
+                    continue
+                if len(first) == len(key):
+                    marked.update(k for k, v in zip(key, first, strict=True) if k != v)
+                else:
+                    marked.update(key)
+
+    try:
+        walk(converter._dict_chain_data)
+    except (AttributeError, TypeError, IndexError):
+        return None
+    return frozenset(marked)
 
 
 @lru_cache(maxsize=1)
