@@ -196,23 +196,33 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
     # One object per distinct surface, key and sentence: a plan of 10⁵ mentions
     # repeats a few thousand names, and a huge plan's record is held whole.
     canon: Callable[[Any, Any], Any] = {}.setdefault
-    seen_mentions: set[tuple[EntityKey, Mention]] = set()  # duplicates come from one chunk: reset per chunk
+    # (label, name, written form) → its key, the form and the aliases it adds: computed once per document
+    seen_forms: dict[tuple[str, str, str], tuple[EntityKey | None, str, tuple[str, ...]]] = {}
+    seen_mentions: set[tuple[str, str, int, int]] = set()  # duplicates come from one chunk: reset per chunk
     for (unit_id, offset, chunk), doc in zip(pieces, docs, strict=True):
         seen_mentions.clear()
         for ent in [*ents_of(doc), *doc.user_data.get("policykg_nested", ())]:
-            surface = chunk[ent.start_char : ent.end_char]  # Span.text walks the tokens
-            surface = canon(surface, surface)
-            key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(surface))
-            if not key.name:
+            written = chunk[ent.start_char : ent.end_char]  # Span.text walks the tokens
+            form = seen_forms.get((ent.label_, ent.kb_id_, written))
+            if form is None:
+                surface = canon(written, written)
+                key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(surface))
+                if key.name:
+                    key = canon(key, key)
+                    # 杭师大, and the traditional 國培計劃
+                    extra = tuple(f for f in {normalize_name(surface), clean_surface(surface)} if f != key.name)
+                    form = seen_forms[(ent.label_, ent.kb_id_, written)] = (key, surface, extra)
+                else:
+                    form = seen_forms[(ent.label_, ent.kb_id_, written)] = (None, surface, ())
+            key, surface, extra = form
+            if key is None:
                 continue
-            key = canon(key, key)
-            mention = Mention(unit_id, offset + ent.start_char, offset + ent.end_char, surface)
-            if (key, mention) not in seen_mentions:
-                seen_mentions.add((key, mention))
-                mentions[key].append(mention)
-            for form in {normalize_name(surface), clean_surface(surface)}:
-                if form != key.name:
-                    aliases[key].add(form)  # 杭师大, and the traditional 國培計劃
+            start, end = offset + ent.start_char, offset + ent.end_char
+            if (key.type, key.name, start, end) not in seen_mentions:
+                seen_mentions.add((key.type, key.name, start, end))
+                mentions[key].append(Mention(unit_id, start, end, surface))
+            if extra:
+                aliases[key].update(extra)
         for r in doc.user_data.get("policykg_relations", ()):
             ev = r.evidence
             ev = Evidence(ev.point, canon(ev.sentence, ev.sentence), ev.trigger, ev.start + offset, ev.end + offset)

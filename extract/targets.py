@@ -126,8 +126,12 @@ def to_number(text: str, magnitude: str | None) -> float | None:
     return value * {"万": 1e4, "亿": 1e8, "千": 1e3}.get(magnitude or "", 1)
 
 
-def find_targets(text: str, unit: str | None) -> list[Target]:
-    """All quantified commitments in one unit's text."""
+def find_targets(text: str, unit: str | None, original: str | None = None) -> list[Target]:
+    """All quantified commitments in one unit's text.
+
+    `text` is read (simplified characters); a target's own text is sliced
+    from `original`, the unit as written, when given.
+    """
     out: list[Target] = []
     quoted = [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", text)]
     for m in _TARGET.finditer(text):
@@ -168,16 +172,17 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
         else:
             qualifier = "exact"
         unit_norm = "%" if unit_word in ("%", "％") else unit_word
+        t_start = clause_start + (len(before) - len(before.lstrip()))
         out.append(
             Target(
                 id=f"{unit}:t{end}",
-                text=text[clause_start:end].strip(),
+                text=original[t_start:end] if original is not None else text[clause_start:end].strip(),
                 value=lo,
                 value_max=hi,
                 unit=unit_norm,
                 qualifier=qualifier,
                 point=unit,
-                start=clause_start + (len(before) - len(before.lstrip())),
+                start=t_start,
                 end=end,
             )
         )
@@ -188,7 +193,7 @@ def find_targets(text: str, unit: str | None) -> list[Target]:
             out.append(
                 Target(
                     id=f"{unit}:t{m.end()}",
-                    text=text[cs : m.end()].strip(),
+                    text=original[cs : m.end()] if original is not None else text[cs : m.end()].strip(),
                     value=value,
                     unit="%",
                     point=unit,
@@ -216,7 +221,7 @@ class TargetReader:
         unit = doc.user_data.get("policykg_unit")
         # read the simplified characters, keep the original words as the target's text
         text = text_of(doc)
-        targets = [replace(t, text=text[t.start : t.end]) for t in find_targets(simplify_chars(text), unit)]
+        targets = find_targets(simplify_chars(text), unit, original=text)
         if not targets:
             doc.user_data["policykg_targets"] = []
             return doc
