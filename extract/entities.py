@@ -529,7 +529,10 @@ class EntityResolver:
                 taken[i] = True
             chosen.append(span)
         chosen.sort(key=lambda s: s.start)
-        doc.ents = [c.to_span(doc) for c in chosen]  # type: ignore[assignment]
+        # Tokens outside the names stay unannotated (spaCy's "missing", not
+        # "O"): rules find names, they don't rule text out; and marking every
+        # character "O" was 4% of extraction's instructions.
+        doc.set_ents([c.to_span(doc) for c in chosen], default="unmodified")
         doc.user_data["policykg_ents"] = chosen
         nested = [
             s

@@ -71,6 +71,15 @@ def test_pdf_breaks_inside_names(nlp):
             assert point.text[m.start : m.end] == m.text
 
 
+def test_the_pipeline_sets_doc_ents(nlp):
+    """Used as a plain spaCy pipeline, the chosen names are `doc.ents`, whitespace and all."""
+    doc = nlp("实施国培计划，联合华东师 范大学建设  智慧教育平台。")
+    ents = [(e.text, e.label_, e.kb_id_) for e in doc.ents]
+    assert ("国培计划", "Program", "国培计划") in ents
+    assert ("华东师 范大学", "Institution", "华东师范大学") in ents
+    assert all(t.ent_iob_ in ("B", "I") for e in doc.ents for t in e)
+
+
 def test_user_patterns(tmp_path):
     from extract.pipeline import build_nlp, extract_document
     from extract.read import RawDocument
