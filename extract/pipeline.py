@@ -206,17 +206,18 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
             form = seen_forms.get((ent.label_, ent.kb_id_, written))
             if form is None:
                 surface = canon(written, written)
-                key = EntityKey(ent.label_, ent.kb_id_ or normalize_name(surface))
-                if key.name:
-                    key = canon(key, key)
+                new = EntityKey(ent.label_, ent.kb_id_ or normalize_name(surface))
+                if new.name:
+                    new = canon(new, new)
                     # 杭师大, and the traditional 國培計劃
-                    extra = tuple(f for f in {normalize_name(surface), clean_surface(surface)} if f != key.name)
-                    form = seen_forms[(ent.label_, ent.kb_id_, written)] = (key, surface, extra)
+                    extra = tuple(f for f in {normalize_name(surface), clean_surface(surface)} if f != new.name)
+                    form = seen_forms[(ent.label_, ent.kb_id_, written)] = (new, surface, extra)
                 else:
                     form = seen_forms[(ent.label_, ent.kb_id_, written)] = (None, surface, ())
-            key, surface, extra = form
-            if key is None:
+            found, surface, extra = form
+            if found is None:
                 continue
+            key = found
             start, end = offset + ent.start_char, offset + ent.end_char
             if (key.type, key.name, start, end) not in seen_mentions:
                 seen_mentions.add((key.type, key.name, start, end))
