@@ -67,7 +67,7 @@ def build_nlp(*, patterns: Path | str | None = None, lexicon_dir: Path | str | N
         )
         ruler.add_patterns(read_patterns(Path(patterns)))  # type: ignore[attr-defined]
     nlp.add_pipe("policykg_entity_resolver")
-    nlp.add_pipe("policykg_relations")
+    nlp.add_pipe("policykg_relations", config=lexicon_cfg)
     nlp.add_pipe("policykg_targets")
     return nlp
 

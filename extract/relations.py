@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.lexicon import load_lexicon
+from extract.lexicon import LEXICON_DIR, load_lexicon
 from extract.normalize import simplify_chars
 from extract.textview import CANDIDATES, Candidate, ents_of, text_of
 from graph.model import EntityKey, Evidence, Relation
@@ -65,9 +65,13 @@ def _key(span: Candidate) -> EntityKey:
 class RelationReader:
     """spaCy component: relations of one text unit into ``doc.user_data``."""
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon_dir: str | None = None) -> None:
         self.name = name
         self.rules, self.trigger_re = load_triggers()
+        # the places of the pipeline's own lexicon (the same cached object the matcher uses)
+        self.place_levels = load_lexicon(Path(lexicon_dir) if lexicon_dir else LEXICON_DIR).place_levels
+        # 和/与: words that join objects rather than end them
+        self.joiners = frozenset(word for word, rules in self.rules.items() if all(r.closer for r in rules))
 
     def __call__(self, doc: Doc) -> Doc:
         unit = doc.user_data.get("policykg_unit")
@@ -87,31 +91,32 @@ class RelationReader:
             if not in_sentence:
                 continue
             sentence = original[s_start:s_end].strip()
-            clauses = _clauses(text, s_start, s_end)
-            triggers = [
-                m
-                for m in self.trigger_re.finditer(text, s_start, s_end)
-                if not any(e.start_char < m.end() and m.start() < e.end_char for e in in_sentence)
-            ]
+            bounds = [(e.start_char, e.end_char) for e in in_sentence]
+            triggers = []
+            for m in self.trigger_re.finditer(text, s_start, s_end):
+                a, b = m.span()
+                if not any(es < b and a < ee for es, ee in bounds):
+                    triggers.append(m)
+            if triggers:
+                clauses = _clauses(text, s_start, s_end)
             for i, m in enumerate(triggers):
-                c_start, c_end = next(((a, b) for a, b in clauses if a <= m.start() < b), (s_start, s_end))
+                m_start = m.start()
+                c_start, c_end = next(((a, b) for a, b in clauses if a <= m_start < b), (s_start, s_end))
                 # the next verb ends this one's objects; 和/与 join objects, they don't end them
                 next_trigger = next(
-                    (t.start() for t in triggers[i + 1 :] if t.start() < c_end and not self._is_joiner(t.group())),
+                    (t.start() for t in triggers[i + 1 :] if t.start() < c_end and t.group() not in self.joiners),
                     c_end,
                 )
-                evidence = Evidence(unit, sentence, original[m.start() : m.end()], m.start(), m.end())
+                evidence = Evidence(unit, sentence, original[m_start : m.end()], m_start, m.end())
                 for rule in self.rules[m.group()]:
                     out.extend(
                         self._apply(rule, m, in_sentence, (c_start, c_end), next_trigger, s_end, issuer, evidence, text)
                     )
-            out.extend(_part_of_enumerations(text, in_sentence, unit, sentence))
-        out.extend(_located_in(doc, unit))
+            if len(in_sentence) > 1:
+                out.extend(_part_of_enumerations(text, in_sentence, unit, sentence))
+        out.extend(_located_in(doc, unit, self.place_levels))
         doc.user_data["policykg_relations"] = out
         return doc
-
-    def _is_joiner(self, word: str) -> bool:
-        return all(r.closer for r in self.rules[word])
 
     def _apply(
         self,
@@ -234,7 +239,7 @@ def _part_of_enumerations(text: str, ents: list[Candidate], unit: str | None, se
     return out
 
 
-def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
+def _located_in(doc: Doc, unit: str | None, levels: dict[str, str]) -> list[Relation]:
     """Institutions and zones whose names carry their place: 白城职业技术学院 → 白城市.
 
     Only administrative places count (华东 in 华东师范大学 is a region, not
@@ -243,7 +248,6 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
     candidates: list[Candidate] = doc.user_data.get(CANDIDATES, [])
     if not candidates:
         return []
-    levels = load_lexicon().place_levels
     places = [s for s in candidates if s.label_ == "Place" and levels.get(s.kb_id_) != "region"]
     out = []
     nested = doc.user_data.setdefault("policykg_nested", [])
@@ -279,6 +283,6 @@ def _located_in(doc: Doc, unit: str | None) -> list[Relation]:
     return out
 
 
-@Language.factory("policykg_relations")
-def make_relation_reader(nlp: Language, name: str) -> RelationReader:
-    return RelationReader(nlp, name)
+@Language.factory("policykg_relations", default_config={"lexicon_dir": None})
+def make_relation_reader(nlp: Language, name: str, lexicon_dir: str | None) -> RelationReader:
+    return RelationReader(nlp, name, lexicon_dir)
