@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.automaton import WordFinder
 from extract.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from extract.normalize import normalize_name
 from extract.textview import Candidate, TextView, add_candidate, candidates_of, text_of
@@ -67,21 +66,10 @@ class Marks:
     leading_starts: dict[int, int]  # start → shortest leading word there
 
 
-def _automaton(words: Iterable[str]) -> Any:
-    import ahocorasick
-
-    ac = ahocorasick.Automaton()
-    for w in words:
-        ac.add_word(w, len(w))
-    ac.add_word("\x00\x00", 2)  # never empty: an empty automaton can't be searched
-    ac.make_automaton()
-    return ac
-
-
 @dataclass(frozen=True)
 class Rules:
     suffixes: dict[str, SuffixRule]
-    suffix_ac: Any
+    suffix_ac: WordFinder
     boundaries: frozenset[str]
     boundary_lengths: tuple[int, ...]
     generic: frozenset[str]
@@ -90,15 +78,15 @@ class Rules:
     leading_lengths: tuple[int, ...]
     # Aho-Corasick automata over the boundary words and the leading words,
     # so a text is scanned once instead of probing every length at every position
-    boundary_ac: Any = None
-    leading_ac: Any = None
+    boundary_ac: WordFinder
+    leading_ac: WordFinder
 
     def marks(self, text: str) -> Marks:
         """Where boundary words end and where leading words (2+ chars) start, in one pass each."""
-        ends = {end + 1 for end, _n in self.boundary_ac.iter(text)}
+        ends = {end for _start, end, _word in self.boundary_ac.find(text)}
         starts: dict[int, int] = {}
-        for end, n in self.leading_ac.iter(text):
-            start = end - n + 1
+        for start, end, _word in self.leading_ac.find(text):
+            n = end - start
             if n < starts.get(start, n + 1):
                 starts[start] = n
         return Marks(ends, starts)
@@ -110,10 +98,9 @@ class Rules:
         [(4, '计划'), (11, '师范大学'), (13, '大学'), (17, '中学')]
         """
         longest: dict[int, str] = {}
-        for end, n in self.suffix_ac.iter(text):
-            start = end - n + 1
-            if n > len(longest.get(start, "")):
-                longest[start] = text[start : end + 1]
+        for start, end, word in self.suffix_ac.find(text):
+            if end - start > len(longest.get(start, "")):
+                longest[start] = word
         return sorted(longest.items())
 
     def is_generic(self, text: str) -> bool:
@@ -182,15 +169,15 @@ def load_rules(directory: Path = PATTERN_DIR) -> Rules:
     leading = _read_words(directory / "leading_verbs.txt")
     return Rules(
         suffixes=suffixes,
-        suffix_ac=_automaton(suffixes),
+        suffix_ac=WordFinder(suffixes),
         boundaries=boundaries,
         boundary_lengths=tuple(sorted({len(w) for w in boundaries}, reverse=True)),
         generic=generic,
         generic_lengths=tuple(sorted({len(w) for w in generic}, reverse=True)),
         leading=leading,
         leading_lengths=tuple(sorted({len(w) for w in leading | boundaries}, reverse=True)),
-        boundary_ac=_automaton(boundaries),
-        leading_ac=_automaton(w for w in leading | boundaries if len(w) > 1),
+        boundary_ac=WordFinder(sorted(boundaries)),
+        leading_ac=WordFinder(sorted(w for w in leading | boundaries if len(w) > 1)),
     )
 
 

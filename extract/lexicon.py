@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.automaton import WordFinder
 from extract.textview import TextView, add_candidate
 from graph.errors import InputError
 
@@ -49,11 +49,7 @@ class Lexicon:
             # First writer wins: files are read in a fixed order, and a
             # surface that two files claim keeps its more specific type.
             self._by_surface.setdefault(entry.surface, entry)
-        self._automaton = ahocorasick.Automaton()
-        for surface, entry in self._by_surface.items():
-            self._automaton.add_word(surface, entry)
-        if self._by_surface:
-            self._automaton.make_automaton()
+        self._finder = WordFinder(self._by_surface)
         self.places = {e.surface: e for e in self._by_surface.values() if e.label == "Place"}
         self.place_levels = {e.name: e.level for e in self.places.values()}
         self.place_bigrams = frozenset(p[i : i + 2] for p in self.places for i in range(len(p) - 1))
@@ -66,13 +62,11 @@ class Lexicon:
 
     def find(self, text: str) -> Iterator[tuple[int, int, LexEntry]]:
         """All occurrences, overlapping ones included; the resolver picks."""
-        if not self._by_surface:
-            return
-        for end, entry in self._automaton.iter(text):
-            start = end + 1 - len(entry.surface)
-            if not _plausible(text, start, end + 1, entry):
-                continue
-            yield start, end + 1, entry
+        by_surface = self._by_surface
+        for start, end, surface in self._finder.find(text):
+            entry = by_surface[surface]
+            if _plausible(text, start, end, entry):
+                yield start, end, entry
 
     def place_at(self, text: str, start: int) -> int:
         """Length of the longest place name starting at `start` in text (0 if none)."""
