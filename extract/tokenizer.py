@@ -50,11 +50,23 @@ def char_words(text: str) -> tuple[list[str], list[bool]]:
 
 
 class CharTokenizer:
-    """A drop-in for ``spacy.lang.zh.ChineseTokenizer`` with ``segmenter="char"``."""
+    """A drop-in for ``spacy.lang.zh.ChineseTokenizer`` with ``segmenter="char"``.
+
+    Words go to `Doc` as their string-store ids: given a string, `Doc` encodes
+    and hashes it for every token, which made building a unit's Doc a sixth
+    of extraction; a plan has a few thousand distinct characters, each hashed
+    once here.
+    """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
+        self._ids: dict[str, int] = {}
 
     def __call__(self, text: str) -> Doc:
         words, spaces = char_words(text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        ids = self._ids
+        if len(ids) > 200_000:  # whitespace runs of every length: don't grow without end
+            ids.clear()
+        add = self.vocab.strings.add
+        orths = [ids[w] if w in ids else ids.setdefault(w, add(w)) for w in words]
+        return Doc(self.vocab, words=orths, spaces=spaces)  # type: ignore[arg-type]  # ids are words too
