@@ -70,6 +70,8 @@ class Lexicon:
 
     def place_at(self, text: str, start: int) -> int:
         """Length of the longest place name starting at `start` in text (0 if none)."""
+        if text[start : start + 2] not in self.place_bigrams:
+            return 0  # every place name is 2+ characters: most positions end here
         best = 0
         for n in range(2, min(12, len(text) - start) + 1):
             if text[start : start + n] in self.places:

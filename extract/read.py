@@ -140,11 +140,16 @@ def decode(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
     raise InputError(f"{name}: cannot tell the text encoding (not UTF-8 or GBK); re-save it as UTF-8")
 
 
+_SPACES = dict.fromkeys(map(ord, " \n\r\t\f\u3000\u00a0"))
+
+
 def _looks_like_text(text: str) -> bool:
     """Reject decodings that are mostly control or private-use characters."""
     sample = text[:20000]
     if not sample:
         return False
+    if "\ufffd" not in sample and sample.translate(_SPACES).isprintable():
+        return True  # no control, private-use or unassigned character at all (they are all unprintable)
     # each distinct character classified once (a plan uses a few thousand)
     bad = sum(
         sample.count(ch)

@@ -70,3 +70,46 @@ def test_directories_expand_and_missing_paths_fail(tmp_path):
         list(iter_input_files([tmp_path / "nope.txt"]))
     with pytest.raises(InputError, match=r"no plan files"):
         list(iter_input_files([tmp_path]))
+
+
+def _slow_looks_like_text(text: str) -> bool:
+    import unicodedata
+
+    sample = text[:20000]
+    if not sample:
+        return False
+    bad = sum(
+        1
+        for ch in sample
+        if (unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in "\n\r\t\f") or ch == "\ufffd"
+    )
+    return bad / len(sample) < 0.02
+
+
+def test_text_check_shortcut_agrees_with_the_full_count():
+    """The printable shortcut never accepts what counting bad characters would reject."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from extract.read import _looks_like_text
+
+    chars = st.sampled_from(
+        [
+            *"国培计划 \n\r\t\f\v\u3000\u00a0a1。",
+            "\x00",
+            "\x07",
+            "\x85",
+            "\ue000",
+            "\U000f0000",
+            "\u0378",
+            "\ufffd",
+            "\u200b",
+        ]
+    )
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet=chars, max_size=120))
+    def check(text):
+        assert _looks_like_text(text) == _slow_looks_like_text(text)
+
+    check()
