@@ -41,3 +41,10 @@ class WordFinder:
         hits = [(start, end, words[i]) for i, start, end in self._ac.find_matches_as_indexes(text, overlapping=True)]
         hits.sort(key=_BY_END_THEN_LONGEST)
         return hits
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(word index, start, end) of every occurrence, in no set order: for callers that
+        only collect (sets, minima), without `find`'s tuples and sort."""
+        if self._ac is None or not text:
+            return []
+        return self._ac.find_matches_as_indexes(text, overlapping=True)  # type: ignore[no-any-return]

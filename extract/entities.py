@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +33,7 @@ _TITLE = re.compile(r"《([^《》\n]{2,80})》")
 _ENUM_TAIL = re.compile(r"(?:[、，,和及与]?)(?:等)?(?:[一二三四五六七八九十两\d]+(?:大|个|项|类|件)?)?")
 _CN_NUMERAL_RUN = re.compile(r"[一二三四五六七八九十两百千]+(?=[个项大类部批])|[一二三四五六七八九十两百千]{2,}")
 _SCOPE_START = ("全国", "全省", "全市", "全县", "全区", "省", "市", "县", "区", "国家", "中央")
+MEMO_SIZE = 50_000  # remembered word-test answers (a few MB), cleared when full
 _AGENCY_START = ("省", "市", "县", "区", "镇", "乡", "各", "国家", "中央", "全国", "中共", "国务院")
 
 # Sources in order of trust when candidates overlap.
@@ -80,12 +81,22 @@ class Rules:
     # so a text is scanned once instead of probing every length at every position
     boundary_ac: WordFinder
     leading_ac: WordFinder
+    # answers of the pure word tests below, by string: a corpus asks about the
+    # same few thousand name prefixes (职业, 中小学 …) again and again
+    _memo: dict[tuple[int, str], object] = field(default_factory=dict, compare=False, repr=False)
+
+    def _remember(self, kind: int, text: str, value: object) -> object:
+        memo = self._memo
+        if len(memo) > MEMO_SIZE:
+            memo.clear()
+        memo[(kind, text)] = value
+        return value
 
     def marks(self, text: str) -> Marks:
         """Where boundary words end and where leading words (2+ chars) start, in one pass each."""
-        ends = {end for _start, end, _word in self.boundary_ac.find(text)}
+        ends = {end for _i, _start, end in self.boundary_ac.spans(text)}
         starts: dict[int, int] = {}
-        for start, end, _word in self.leading_ac.find(text):
+        for _i, start, end in self.leading_ac.spans(text):
             n = end - start
             if n < starts.get(start, n + 1):
                 starts[start] = n
@@ -97,11 +108,12 @@ class Rules:
         >>> load_rules().suffix_starts("实施国培计划，建设华东师范大学附属中学")
         [(4, '计划'), (11, '师范大学'), (13, '大学'), (17, '中学')]
         """
-        longest: dict[int, str] = {}
-        for start, end, word in self.suffix_ac.find(text):
-            if end - start > len(longest.get(start, "")):
-                longest[start] = word
-        return sorted(longest.items())
+        longest: dict[int, tuple[int, int]] = {}  # start → (length, word index) of the longest suffix there
+        for i, start, end in self.suffix_ac.spans(text):
+            if end - start > longest.get(start, (0, 0))[0]:
+                longest[start] = (end - start, i)
+        words = self.suffix_ac.words
+        return [(start, words[i]) for start, (_n, i) in sorted(longest.items())]
 
     def is_generic(self, text: str) -> bool:
         """True when `text` splits entirely into generic words (or is empty).
@@ -110,6 +122,12 @@ class Rules:
         >>> r.is_generic("民办"), r.is_generic("白城职业技术"), r.is_generic("全市中小学")
         (True, False, True)
         """
+        found = self._memo.get((0, text))
+        if found is not None:
+            return found  # type: ignore[return-value]
+        return self._remember(0, text, self._is_generic(text))  # type: ignore[return-value]
+
+    def _is_generic(self, text: str) -> bool:
         if "+" in text or "、" in text:
             return all(self.is_generic(part) for part in re.split(r"[+、]", text))
         text = _CN_NUMERAL_RUN.sub("", text)  # 十一部门, 三项: numbers name nothing
@@ -129,6 +147,12 @@ class Rules:
 
     def leading_boundary(self, text: str) -> int:
         """Length of the verbs a text starts with: 推动学校 → 2, 建设智慧校园平台 → 2."""
+        found = self._memo.get((1, text))
+        if found is not None:
+            return found  # type: ignore[return-value]
+        return self._remember(1, text, self._leading_boundary(text))  # type: ignore[return-value]
+
+    def _leading_boundary(self, text: str) -> int:
         total = 0
         while True:
             n = next(
@@ -149,6 +173,13 @@ class Rules:
 
     def suffix_of(self, name: str) -> SuffixRule | None:
         """The longest known suffix `name` ends with."""
+        key = (2, name)
+        memo = self._memo
+        if key in memo:
+            return memo[key]  # type: ignore[return-value]
+        return self._remember(2, name, self._suffix_of(name))  # type: ignore[return-value]
+
+    def _suffix_of(self, name: str) -> SuffixRule | None:
         for n in range(min(len(name), 10), 0, -1):
             rule = self.suffixes.get(name[-n:])
             if rule is not None:
@@ -191,6 +222,7 @@ class EntityRules:
         self.name = name
         self.rules = load_rules()
         self.lexicon: Lexicon = load_lexicon(Path(lexicon_dir) if lexicon_dir else LEXICON_DIR)
+        self._known_ends: dict[str, bool] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         view = TextView.of(doc)
@@ -311,7 +343,6 @@ class EntityRules:
         pos = s
         ends, starts = marks.boundary_ends, marks.leading_starts
         boundaries = self.rules.boundaries
-        cjk = _CJK.match
         limit = max(0, s - MAX_PREFIX)
         while pos > limit:
             # Function characters (等, 和, 的 …) always end a name; verbs only
@@ -347,7 +378,7 @@ class EntityRules:
                     pos = k - 1
                     continue
                 break
-            if not (cjk(ch) or (ch.isascii() and ch.isalpha())):
+            if not ("\u4e00" <= ch <= "\u9fff" or (ch.isascii() and ch.isalpha())):  # _CJK, without a call
                 break
             pos -= 1
         # a place name the scan cut through (犍为县 broken at 为) is whole again;
@@ -361,11 +392,17 @@ class EntityRules:
         return pos
 
     def _known_ends_at(self, text: str, pos: int) -> bool:
-        for n in range(2, min(pos, 16) + 1):
-            entry = self.lexicon.get(text[pos - n : pos])
-            if entry is not None and entry.label in ("Institution", "Agency"):
-                return True
-        return False
+        """Does a known institution or agency end at `pos`? (It depends on the 16 characters before.)"""
+        window = text[max(0, pos - 16) : pos]
+        found = self._known_ends.get(window)
+        if found is None:
+            if len(self._known_ends) > MEMO_SIZE:
+                self._known_ends.clear()
+            found = self._known_ends[window] = any(
+                (entry := self.lexicon.get(window[-n:])) is not None and entry.label in ("Institution", "Agency")
+                for n in range(2, len(window) + 1)
+            )
+        return found
 
     def _accept(self, prefix: str, rule: SuffixRule, text: str, start: int, end: int) -> int | None:
         """Offset into the candidate where the name starts, or None if not a name."""

@@ -23,3 +23,12 @@ def test_same_occurrences_as_a_naive_scan(words, text):
 
 def test_no_words_find_nothing():
     assert WordFinder([]).find("国培计划") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(_WORDS, st.text(alphabet=_CHARS, max_size=30))
+def test_spans_are_the_same_occurrences(words, text):
+    """`spans` (unordered, by word index) holds exactly what `find` reports."""
+    finder = WordFinder(words)
+    assert sorted((s, e, finder.words[i]) for i, s, e in finder.spans(text)) == sorted(finder.find(text))
+    assert WordFinder([]).spans(text) == []
