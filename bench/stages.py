@@ -12,7 +12,7 @@ tokenizer), each pipeline component run on Docs that went through the
 components before it (untimed), assembling the document's record, and its
 JSON line. `spacy.blank("zh")` over the same texts is printed beside them.
 
-    .venv/bin/python -m bench.stages [--n 100] [--reps 3]
+    .venv/bin/python -m bench.stages [--n 100] [--reps 5]
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def measure(files: list[Path], reps: int) -> tuple[int, list[tuple[str, float]]]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100)
-    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "policykg-bench-plans")
     args = parser.parse_args(argv)
     have = len(list(args.cache.glob("*.txt"))) if args.cache.is_dir() else 0

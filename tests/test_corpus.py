@@ -75,3 +75,19 @@ def test_cli_writes_files_and_prints_stats(tmp_path, capsys):
     assert files[0].read_text(encoding="utf-8") == dict(generate(3, seed=2))[files[0].name]
     out = capsys.readouterr().out
     assert out.startswith("3 plans, ") and "MB" in out and "entities per plan" in out
+
+
+def test_stage_benchmark_times_every_stage(tmp_path):
+    """bench.stages splits extraction into every pipeline component, each with a CPU time."""
+    from bench.corpus import write_corpus
+    from bench.stages import measure
+    from extract.pipeline import build_nlp
+
+    write_corpus(2, 1, tmp_path)
+    chars, stages = measure(sorted(tmp_path.glob("*.txt")), reps=1)
+    names = [name for name, _sec in stages]
+    assert chars > 1000
+    assert [n for n in names if n.startswith("policykg_")] == build_nlp().pipe_names
+    assert names[:3] == ["read (decode, checks)", "structure (units, numbering)", "Doc (char tokenizer)"]
+    assert all(sec >= 0 for _name, sec in stages)
+    assert all(sec > 0 for name, sec in stages if name.startswith("policykg_entity"))
