@@ -75,7 +75,7 @@ def main() -> None:
 
             # naive: the same nodes exist; write a subset of relationships one MERGE at a time
             edges = list(G.edges(data=True))[: args.naive]
-            with driver.session(database=store.database) as session:
+            with driver.session(database=store.database, bookmark_manager=store.bookmarks) as session:
                 session.run("MATCH ()-[r]->() WHERE r.k IS NOT NULL DELETE r").consume()
                 t0 = time.perf_counter()
                 for i, (u, v, d) in enumerate(edges):

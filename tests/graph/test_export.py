@@ -243,7 +243,7 @@ def load_csv(store: Neo4jStore, out: Path) -> None:
     rows as a parameter instead (``""`` and missing then both read as null).
     """
     remote = bool(os.environ.get("NEO4J_URI"))
-    with store.driver.session(database=store.database) as session:
+    with store.driver.session(database=store.database, bookmark_manager=store.bookmarks) as session:
         for prefix, statement in (("nodes-", NODES_CSV), ("relationships-", RELATIONSHIPS_CSV)):
             for path in sorted(out.glob(prefix + "*.csv")):
                 with path.open(encoding="utf-8", newline="") as fh:
