@@ -103,7 +103,25 @@ def simplify_chars(text: str) -> str:
 @lru_cache(maxsize=1024)
 def _has_traditional(text: str) -> bool:
     # the rules ask about the same unit text many times; a str caches its hash
-    return not _traditional().isdisjoint(text)
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return not _traditional().isdisjoint(text)
+    # GB2312 is the simplified set: of its characters only a handful (乾, 後 …)
+    # are ones t2s changes, and encoding runs in C without a str per character
+    return _traditional_in_gb2312().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _traditional_in_gb2312() -> re.Pattern[str]:
+    inside = []
+    for ch in sorted(_traditional()):
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        inside.append(re.escape(ch))
+    return re.compile("[" + "".join(inside) + "]" if inside else "(?!)")
 
 
 @lru_cache(maxsize=1)

@@ -67,6 +67,9 @@ class CharTokenizer:
         ids = self._ids
         if len(ids) > 200_000:  # whitespace runs of every length: don't grow without end
             ids.clear()
-        add = self.vocab.strings.add
-        orths = [ids[w] if w in ids else ids.setdefault(w, add(w)) for w in words]
+        try:
+            orths = list(map(ids.__getitem__, words))  # no bytecode per character once all are known
+        except KeyError:
+            add = self.vocab.strings.add
+            orths = [ids[w] if w in ids else ids.setdefault(w, add(w)) for w in words]
         return Doc(self.vocab, words=orths, spaces=spaces)  # type: ignore[arg-type]  # ids are words too
