@@ -17,6 +17,7 @@ Needs `valgrind` (Debian package ``valgrind``); not part of the tests.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -64,7 +65,9 @@ def _instructions(tree: Path, plans: Path, n: int) -> int:
         str(plans),
         str(n),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=tree)
+    # a fixed hash seed: set and dict layouts (and so the count) are then the same on every run
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=tree, env=env)
     Path(fh.name).unlink()
     m = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
     if proc.returncode != 0 or m is None:

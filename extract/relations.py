@@ -87,16 +87,22 @@ class RelationReader:
         for sm in _SENTENCE.finditer(text):
             s_start, s_end = sm.start(), sm.end()
             lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
+            if lo == hi:
+                continue
             in_sentence = [e for e in ents[lo:hi] if e.end_char <= s_end]
             if not in_sentence:
                 continue
+            found = list(self.trigger_re.finditer(text, s_start, s_end))
+            if not found and len(in_sentence) < 2:
+                continue  # no verb to relate by, no list to enumerate
             sentence = original[s_start:s_end].strip()
-            bounds = [(e.start_char, e.end_char) for e in in_sentence]
             triggers = []
-            for m in self.trigger_re.finditer(text, s_start, s_end):
-                a, b = m.span()
-                if not any(es < b and a < ee for es, ee in bounds):
-                    triggers.append(m)
+            if found:
+                bounds = [(e.start_char, e.end_char) for e in in_sentence]
+                for m in found:
+                    a, b = m.span()
+                    if not any(es < b and a < ee for es, ee in bounds):
+                        triggers.append(m)
             if triggers:
                 clauses = _clauses(text, s_start, s_end)
             for i, m in enumerate(triggers):
