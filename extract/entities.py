@@ -24,6 +24,7 @@ from extract.automaton import WordFinder
 from extract.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from extract.normalize import normalize_name
 from extract.textview import Candidate, TextView, add_candidate, candidates_of, text_of
+from extract.words import is_verb, opens_name, segment
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
 
@@ -405,7 +406,44 @@ class EntityRules:
         return found
 
     def _accept(self, prefix: str, rule: SuffixRule, text: str, start: int, end: int) -> int | None:
-        """Offset into the candidate where the name starts, or None if not a name."""
+        """Offset into the candidate where the name starts, or None if not a name.
+
+        The scan stopped at punctuation or a listed boundary word; the words
+        it took in are then cut by jieba's dictionary, and words that cannot
+        open a name (verbs, adverbs, prepositions, conjunctions, pronouns)
+        are dropped from the front, unless the whole is a known name.
+        """
+        name = text[start:end]
+        if not prefix or self.lexicon.get(name) is not None:
+            return self._accept_rest(prefix, rule, text, start, end)
+        cut = self._opening_cut(name, len(prefix), rule.label)
+        if cut is None:
+            return None
+        rest = self._accept_rest(prefix[cut:], rule, text, start + cut, end)
+        return None if rest is None else cut + rest
+
+    def _opening_cut(self, name: str, prefix_len: int, label: str) -> int | None:
+        """Characters to drop from a candidate's front by part of speech; None: it is no name."""
+        words = segment(name)
+        cut, i = 0, 0
+        leading = self.rules.leading
+        while i < len(words) and cut + len(words[i]) <= prefix_len:
+            w = words[i]
+            if opens_name(w) and w not in leading:
+                break
+            cut += len(w)
+            i += 1
+        if label in ("Institution", "Agency", "Platform"):
+            # a verb whose object is all generic words is a verb phrase (完成学校, 希望职业学校)
+            pos = cut
+            for j in range(i, len(words)):
+                pos += len(words[j])
+                if is_verb(words[j]) and j + 1 < len(words) and pos <= prefix_len:
+                    if self.rules.is_generic(normalize_name(name[pos:prefix_len])):
+                        return None
+        return cut
+
+    def _accept_rest(self, prefix: str, rule: SuffixRule, text: str, start: int, end: int) -> int | None:
         # after a number, the measure word is not part of the name: 3个…中心
         lead = len(prefix) - len(prefix.lstrip("个所项名批家位条支只座"))
         if lead and start > 0 and text[start - 1].isdigit():
@@ -425,7 +463,7 @@ class EntityRules:
             if inner is not None:
                 head = len(prefix[: inner.end()]) if inner.end() < len(prefix) else 0
                 if head:
-                    cut_inner = self._accept(prefix[head:], rule, text, start + head, end)
+                    cut_inner = self._accept_rest(prefix[head:], rule, text, start + head, end)
                     return None if cut_inner is None else head + cut_inner
         lead_verb = self.rules.leading_boundary(prefix)
         if lead_verb:

@@ -38,6 +38,7 @@ class LexEntry:
     name: str  # canonical
     surface: str
     level: str = ""  # places: province, prefecture, county, zone, region
+    parent: str = ""  # places: the province or prefecture it belongs to
 
 
 class Lexicon:
@@ -52,6 +53,7 @@ class Lexicon:
         self._finder = WordFinder(self._by_surface)
         self.places = {e.surface: e for e in self._by_surface.values() if e.label == "Place"}
         self.place_levels = {e.name: e.level for e in self.places.values()}
+        self.place_parents = {e.name: e.parent for e in self.places.values() if e.parent}
         self.place_bigrams = frozenset(p[i : i + 2] for p in self.places for i in range(len(p) - 1))
 
     def __len__(self) -> int:
@@ -138,12 +140,16 @@ def _read_places(path: Path) -> Iterator[LexEntry]:
             name = row[0].strip()
             short = row[1].strip() if len(row) > 1 else ""
             level = row[2].strip() if len(row) > 2 else ""
+            parent = row[3].strip() if len(row) > 3 else ""
             if len(name) >= 2:
-                yield LexEntry("Place", name, name, level)
+                yield LexEntry("Place", name, name, level, parent)
             # A short form with a function character (和政, 兴和) reads as
             # ordinary words in running text (…和政治…); only full names count.
             if len(short) >= 2 and not any(ch in _FUNCTION_CHARS for ch in short):
-                yield LexEntry("Place", name, short, level)
+                yield LexEntry("Place", name, short, level, parent)
+                if name.endswith("自治州") and len(short) <= 3:
+                    # an autonomous prefecture is written with its short name and 州: 恩施州, 延边州
+                    yield LexEntry("Place", name, short + "州", level, parent)
 
 
 @lru_cache(maxsize=4)

@@ -28,6 +28,8 @@ from extract import entities as _entities  # noqa: F401
 from extract import lexicon as _lexicon  # noqa: F401
 from extract import relations as _relations  # noqa: F401
 from extract import targets as _targets  # noqa: F401
+from extract.lexicon import Lexicon, load_lexicon
+from extract.local import Locale, find_locale, infer_issuer, is_generic_local, issuer_from_body, qualify
 from extract.normalize import clean_surface, normalize_name, simplify_chars
 from extract.read import RawDocument, iter_input_files, read_document
 from extract.structure import Structure, parse_structure
@@ -136,8 +138,49 @@ SEGMENT_POINTS = 2000
 
 def extract_document(raw: RawDocument, nlp: Language) -> Extraction:
     """Run structure and the pipeline over one read document, as one record however long it is."""
+    structure, locale = _read(raw, nlp)
+    return _extract(structure, nlp, locale)
+
+
+def _lexicon_of(nlp: Language) -> Lexicon:
+    """The pipeline's own lexicon (a custom lexicon_dir included), or the shipped one."""
+    if "policykg_lexicon" in nlp.pipe_names:
+        return nlp.get_pipe("policykg_lexicon").lexicon  # type: ignore[attr-defined,no-any-return]
+    return load_lexicon()
+
+
+def _read(raw: RawDocument, nlp: Language) -> tuple[Structure, Locale]:
+    """Structure, with the issuer completed and named with the document's place.
+
+    The header gives the issuer as written (市教育局); a report without one
+    names its authority in the body; failing both, the issuer is inferred
+    from the scope and place (``issuer_source="inferred"``).
+    """
     structure = parse_structure(raw.text, source=raw.path.name, sha256=raw.sha256, encoding=raw.encoding)
-    return _extract(structure, nlp)
+    lexicon = _lexicon_of(nlp)
+    meta = structure.document
+    text = simplify_chars(raw.text)
+    names, source, kind, forms = meta.issuers, meta.issuer_source, meta.issuer_type, meta.issuer_forms
+    locale = find_locale(text, issuers=names, doc_number=meta.doc_number, lexicon=lexicon)
+    if not names:
+        found = issuer_from_body(text, lexicon) or infer_issuer(text, meta.plan_title or meta.title, locale)
+        if found is not None:
+            names, source, kind, forms = found.names, found.source, found.type, found.forms
+            locale = find_locale(text, issuers=names, doc_number=meta.doc_number, lexicon=lexicon)
+    written = [normalize_name(n) for n in names]
+    qualified = tuple(qualify(n, locale, meta.id) if kind == "Agency" else n for n in written)
+    forms = tuple(dict.fromkeys(f for f in (*map(normalize_name, forms), *written) if f not in qualified))
+    structure.document = replace(
+        meta,
+        issuer=qualified[0] if qualified else None,
+        issuers=qualified,
+        issuer_source=source,
+        issuer_type=kind,
+        issuer_forms=forms,
+        place=locale.place,
+        addressees=tuple(normalize_name(a) for a in meta.addressees),
+    )
+    return structure, locale
 
 
 def extract_segments(raw: RawDocument, nlp: Language, *, max_points: int | None = None) -> Iterator[Extraction]:
@@ -151,11 +194,11 @@ def extract_segments(raw: RawDocument, nlp: Language, *, max_points: int | None 
     are resolved within a segment, so a name defined in one segment and
     shortened in another stays two entities.
     """
-    structure = parse_structure(raw.text, source=raw.path.name, sha256=raw.sha256, encoding=raw.encoding)
+    structure, locale = _read(raw, nlp)
     points = structure.points
     max_points = max_points or SEGMENT_POINTS
     if len(points) <= max_points:
-        yield _extract(structure, nlp)
+        yield _extract(structure, nlp, locale)
         return
     count = -(-len(points) // max_points)
     for k in range(count):
@@ -169,24 +212,21 @@ def extract_segments(raw: RawDocument, nlp: Language, *, max_points: int | None 
             cover=structure.cover if first else "",
             warnings=structure.warnings if first else [],
         )
-        yield _extract(part, nlp, segment=(k, count))
+        yield _extract(part, nlp, locale, segment=(k, count))
 
 
-def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | None = None) -> Extraction:
-    # Issuer and addressees are entities too: write them in the same normal form.
-    meta: DocumentMeta = replace(
-        structure.document,
-        issuer=normalize_name(structure.document.issuer) if structure.document.issuer else None,
-        addressees=tuple(normalize_name(a) for a in structure.document.addressees),
-    )
-    issuer = EntityKey("Agency", meta.issuer) if meta.issuer else None
+def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple[int, int] | None = None) -> Extraction:
+    meta: DocumentMeta = structure.document  # issuer and addressees in the entities' normal form (_read)
+    issuer = EntityKey(meta.issuer_type, meta.issuer) if meta.issuer else None
 
     mentions: dict[EntityKey, list[Mention]] = defaultdict(list)
     aliases: dict[EntityKey, set[str]] = defaultdict(set)
     relations: list[Relation] = []
     targets: list[Target] = []
+    for name in meta.issuers:
+        mentions.setdefault(EntityKey(meta.issuer_type, name), [])
     if issuer is not None:
-        mentions.setdefault(issuer, [])
+        aliases[issuer].update(meta.issuer_forms)
     for addressee in meta.addressees:
         mentions.setdefault(EntityKey(addressee_type(addressee), addressee), [])
 
@@ -234,10 +274,11 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
             targets.append(t)
 
     _defined_abbreviations(units, mentions, aliases)
-    renamed = _short_forms(mentions)
-    for short, full in renamed.items():
-        mentions[full].extend(mentions.pop(short))
-        aliases[full] |= {short.name} | aliases.pop(short, set())
+    renamed = _local_names(mentions, meta, locale)
+    _merge(mentions, aliases, renamed)
+    shortened = _short_forms(mentions)
+    _merge(mentions, aliases, shortened)
+    renamed = {k: shortened.get(v, v) for k, v in renamed.items()} | shortened
     relations = [
         Relation(r.type, renamed.get(r.head, r.head), renamed.get(r.tail, r.tail), r.evidence) for r in relations
     ]
@@ -259,6 +300,34 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
         warnings=tuple(structure.warnings),
         segment=segment,
     )
+
+
+def _merge(
+    mentions: dict[EntityKey, list[Mention]], aliases: dict[EntityKey, set[str]], renamed: dict[EntityKey, EntityKey]
+) -> None:
+    """Move each renamed entity's mentions and aliases to its new key; its old name stays an alias."""
+    for old, new in renamed.items():
+        mentions[new].extend(mentions.pop(old, []))
+        aliases[new] |= {old.name} | aliases.pop(old, set())
+
+
+def _local_names(
+    mentions: dict[EntityKey, list[Mention]], meta: DocumentMeta, locale: Locale
+) -> dict[EntityKey, EntityKey]:
+    """Generic local bodies named with the document's place, and the issuer's written forms merged into it."""
+    out: dict[EntityKey, EntityKey] = {}
+    issuer = EntityKey(meta.issuer_type, meta.issuer) if meta.issuer else None
+    forms = set(meta.issuer_forms)
+    for key in mentions:
+        if key.type != "Agency":
+            continue
+        if issuer is not None and key.name in forms and key != issuer:
+            out[key] = issuer
+        elif is_generic_local(key.name):
+            target = EntityKey("Agency", qualify(key.name, locale, meta.id))
+            if target != key:
+                out[key] = target
+    return out
 
 
 _ABBREVIATION = re.compile(r"[（(]\s*(?:以下|下)简称[:：]?\s*[“\"「]?([^”\"」）)]{2,12})[”\"」]?\s*[）)]")

@@ -15,130 +15,29 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from extract.header import FULLWIDTH_DIGITS as _FULLWIDTH_DIGITS
+from extract.header import META_KEY_RE as _META_KEY_RE
+from extract.header import (
+    IssuerFinding,
+    bodies_in_title,
+    choose_issuer,
+    cn_small_number,
+    is_date_line,
+    parse_date,
+    parse_doc_number,
+    read_meta,
+    source_body,
+    split_bodies,
+    title_at_line_start,
+)
 from extract.normalize import simplify_chars
 from graph.model import DocumentMeta, Point, Section, document_id
 
 log = logging.getLogger(__name__)
 
-CN_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "Ｏ": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def cn_small_number(text: str) -> int | None:
-    """Read a Chinese numeral below 100 as used for section ordinals and dates.
-
-    >>> cn_small_number("十二"), cn_small_number("二十"), cn_small_number("九"), cn_small_number("二〇")
-    (12, 20, 9, 20)
-    """
-    text = text.strip()
-    if not text or any(ch not in CN_DIGITS and ch != "十" for ch in text):
-        return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        t = CN_DIGITS.get(tens, 0) if tens else 1
-        o = CN_DIGITS.get(ones, 0) if ones else 0
-        return t * 10 + o
-    value = 0
-    for ch in text:
-        value = value * 10 + CN_DIGITS[ch]
-    return value
-
-
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-_DATE = re.compile(
-    r"(\d{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*[年\-/.．]\s*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[月\-/.．]\s*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?"
-)
-
-
-def parse_date(text: str) -> str | None:
-    """Find the first date in a string and return it as ISO 8601.
-
-    >>> parse_date("2024年02月28日"), parse_date("发布时间:2024-04-26 10:55")
-    ('2024-02-28', '2024-04-26')
-    >>> parse_date("二〇二四年三月二十日")
-    '2024-03-20'
-    """
-    m = _DATE.search(text.translate(_FULLWIDTH_DIGITS))
-    if not m:
-        return None
-    parts = []
-    for group in m.groups():
-        value = int(group) if group.isdigit() else cn_small_number(group)
-        if value is None:
-            return None
-        parts.append(value)
-    year, month, day = parts
-    if not (1949 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
-
-
-def parse_doc_number(text: str) -> str | None:
-    """Find a 发文字号 and write it with the standard 〔〕 brackets.
-
-    >>> parse_doc_number("发文字号: 白教字[2024]1号")
-    '白教字〔2024〕1号'
-    >>> parse_doc_number("诸教体〔2024〕12 号") is not None
-    True
-    """
-    m = _DOC_NUMBER.search(text.translate(_FULLWIDTH_DIGITS))
-    if not m:
-        return None
-    prefix = m.group(1)
-    # "发文字号白教字" when the colon is missing: keep only the issuing prefix
-    prefix = re.sub(r"^.*?(?:字号|文号)", "", prefix) or prefix
-    return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
-
-
-_META_KEYS = {
-    "发文机关": "issuer",
-    "发布机构": "issuer",
-    "成文日期": "issued_date",
-    "发文日期": "issued_date",
-    "发文字号": "doc_number",
-    "文号": "doc_number",
-    "标题": "title",
-    "名称": "title",
-    "发布日期": "published_date",
-    "发布时间": "published_date",
-    "公开日期": "published_date",
-    "索引号": None,
-    "分类": None,
-    "主题分类": None,
-    "信息来源": None,
-    "来源": None,
-    "浏览次数": None,
-    "点击数": None,
-    "有效性": None,
-}
-_META_KEY_RE = re.compile(
-    "(" + "|".join(r"\s*".join(k) for k in sorted(_META_KEYS, key=len, reverse=True)) + r")\s*[:：]"
-)
-
 _SEC1 = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})[ \t\u3000]*[、.．][ \t\u3000]*(?=\S)")
 _SEC2 = re.compile(r"^[ \t\u3000]*[（(][ \t\u3000]*([一二三四五六七八九十]{1,3})[ \t\u3000]*[）)][ \t\u3000]*(?=\S)")
 _POINT = re.compile(r"^[ \t\u3000]*(\d{1,5}|[０-９]{1,5})[ \t\u3000]*[.．、](?![\d０-９])[ \t\u3000]*(?=\S)")
-_AGENCY_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,40}(?:局|厅|委员会|委|政府|办公室|部|中心|院|处|科|小组)$")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _ADDRESSEE_SPLIT = re.compile(r"[,，、;；]")
 
@@ -167,25 +66,26 @@ class Structure:
     warnings: list[str] = field(default_factory=list)
 
 
+# Where a page ran a numbered heading into the text before it: after a sentence
+# end (…力量。一、加强…), or a point number squeezed between two words (领导1.深化).
+_INLINE_HEADING = re.compile(
+    r"(?<=[。；;！？!?])[ \t\u3000]*(?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、](?!\d))"
+    r"|(?<=[\u4e00-\u9fff])(?=\d{1,2}[.．][\u4e00-\u9fff])"
+)
+
+
 def _split_lines(text: str) -> list[_Line]:
+    """The text's lines, a run-on line cut where a numbered heading starts inside it."""
     lines, pos = [], 0
     for raw in text.split("\n"):
-        lines.append(_Line(pos, pos + len(raw), raw))
+        start = 0
+        for m in _INLINE_HEADING.finditer(raw):
+            if m.end() > start:
+                lines.append(_Line(pos + start, pos + m.end(), raw[start : m.end()]))
+                start = m.end()
+        lines.append(_Line(pos + start, pos + len(raw), raw[start:]))
         pos += len(raw) + 1
     return lines
-
-
-def _read_meta(line: str) -> dict[str, str]:
-    """Key: value pairs, several to a line as scraped portals print them."""
-    found = list(_META_KEY_RE.finditer(line))
-    if not found or line[: found[0].start()].strip():
-        return {}
-    out: dict[str, str] = {}
-    for i, m in enumerate(found):
-        key = re.sub(r"\s+", "", m.group(1))
-        end = found[i + 1].start() if i + 1 < len(found) else len(line)
-        out.setdefault(key, line[m.end() : end].strip(" \t\u3000;；"))
-    return out
 
 
 def split_addressees(line: str) -> tuple[str, ...]:
@@ -257,16 +157,24 @@ def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf
     meta: dict[str, str] = {}
     meta_lines: set[int] = set()
     for i, line in enumerate(lines):
-        found = _read_meta(line.text)
+        found = read_meta(line.text)
         if found:
             meta_lines.add(i)
             for k, v in found.items():
+                if not v and i + 1 < len(lines) and k == list(found)[-1]:
+                    # 信息来源: with its value on the next line
+                    nxt = lines[i + 1].stripped
+                    if nxt and len(nxt) <= 30 and not read_meta(nxt):
+                        v = nxt
+                        meta_lines.add(i + 1)
                 if v:
                     meta.setdefault(k, v)
 
     body_start = _find_body_start(lines)
     header = [(i, ln) for i, ln in enumerate(lines[:body_start]) if i not in meta_lines]
     info = _read_header(header, meta)
+    if info.fields["issuer"] is None:
+        _issuer_from_first_lines(lines[body_start : body_start + 3], info)
 
     structure = Structure(
         document=DocumentMeta(
@@ -288,7 +196,10 @@ def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf
         structure.cover = text[start : info.cover[-1].end].rstrip()
     _read_body(lines[body_start:], text, doc_id, structure)
     if not structure.points:
-        _paragraph_fallback(lines[body_start:] if body_start < len(lines) else info.preamble, text, doc_id, structure)
+        from_preamble = body_start >= len(lines)
+        _paragraph_fallback(lines[body_start:] if not from_preamble else info.preamble, text, doc_id, structure)
+        if from_preamble and structure.points:
+            structure.preamble = ""  # its paragraphs are the points now
     return structure
 
 
@@ -311,63 +222,103 @@ class _HeaderInfo:
     cover: list[_Line]
 
 
+_NOTICE_TITLE = re.compile(r"关于.{2,80}?(?:通知|意见|决定|函|通报|报告|方案|要点|计划)》?")
+_PLAN_TITLE = re.compile(r"(?:要点|计划|总结|安排|方案|任务|规划)》?$")
+# a bracketed source before a byline: [ 某市教育局微信公众号 ] 作者:
+_SOURCE_LINE = re.compile(r"^[\[【]\s*([^\]】]{2,30}?)\s*[\]】]")
+# weakest last: a field naming the issuing body, a notice title, a signature,
+# the plan's title, the publishing body, a source field, a bare field value
+ISSUER_SOURCES = ("field", "notice", "signature", "title", "publisher", "source", "value")
+
+
 def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _HeaderInfo:
     title = meta.get("标题") or meta.get("名称")
-    issuer = meta.get("发文机关") or meta.get("发布机构")
-    doc_number = parse_doc_number(meta.get("发文字号", "") or meta.get("文号", ""))
-    issued = parse_date(meta.get("成文日期", "") or meta.get("发文日期", ""))
-    published = parse_date(meta.get("发布日期", "") or meta.get("发布时间", "") or meta.get("公开日期", ""))
-    addressees: tuple[str, ...] = ()
-    plan_title = None
-    content = [ln for _, ln in header if ln.stripped]
+    doc_number = parse_doc_number(meta.get("发文字号", "") or meta.get("文号", "") or meta.get("备注/文号", ""))
+    issued = parse_date(meta.get("成文日期", "") or meta.get("发文日期", "") or meta.get("公文生成日期", ""))
+    published = next(
+        (d for k in ("发布日期", "发布时间", "公开日期", "更新时间", "时间") if (d := parse_date(meta.get(k, "")))),
+        None,
+    )
+    content = _split_run_on_title([ln for _, ln in header if ln.stripped])
+    findings: dict[str, list[IssuerFinding]] = {}
 
-    signature_at = -1
-    addressee_at = -1
+    def found(source: str, names: list[str], kind: str = "Agency") -> None:
+        if names:
+            findings.setdefault(source, []).append(IssuerFinding(tuple(names), source, kind))
+
+    for key in ("发文机关", "发文单位"):
+        found("field", split_bodies(meta.get(key, "")))
+    for source, keys in (("publisher", ("发布机构", "发布单位")), ("source", ("来源", "信息来源", "录入"))):
+        for key in keys:
+            body = source_body(meta.get(key, ""))
+            found(source, [body] if body else [])
+
+    addressees: tuple[str, ...] = ()
+    signature_at = addressee_at = -1
     for k, line in enumerate(content):
         s = line.stripped
-        if title is None and re.match(r"^关于.{2,80}(?:通知|意见|决定|函|通报|报告|方案|要点)$", s):
-            title = s
-        if doc_number is None and len(s) <= 30:
+        notice = _NOTICE_TITLE.search(s)
+        if notice and len(s) <= 120 and not _SENTENCE_END.search(s[: notice.start()]):
+            title = title or _join_broken_title(content, k)
+            found("notice", *bodies_in_title(s))
+        if doc_number is None and len(s) <= 40:
             doc_number = parse_doc_number(s)
         if not addressees and re.search(r"[:：]$", s) and len(s) <= 120 and not _META_KEY_RE.search(s):
             addressees = split_addressees(s)
             addressee_at = k
-        if (
-            _AGENCY_LINE.match(s)
-            and k + 1 < len(content)
-            and parse_date(content[k + 1].stripped)
-            and len(content[k + 1].stripped) <= 16
-        ):
-            issuer = issuer or s
-            issued = issued or parse_date(content[k + 1].stripped)
-            signature_at = k + 1
+        if k > 0 and is_date_line(s):
+            names = _names_above(content, k)
+            if names:
+                found("signature", names)
+                issued = issued or parse_date(s)
+                signature_at = k
+        if signature_at < 0 and len(s) > 16 and (inline := _inline_signature(s)):
+            found("signature", inline[0])
+            issued = issued or parse_date(inline[1])
+        bracket = _SOURCE_LINE.search(s)
+        if bracket and (body := source_body(bracket.group(1))):
+            found("source", [body])
+    # a bare field value: a line that is only one body's name, among the metadata above the letter
+    for k, line in enumerate(content[: addressee_at if addressee_at >= 0 else len(content)]):
+        bodies = split_bodies(line.stripped)
+        if len(bodies) == 1 and len(line.stripped) <= 20 and not (0 <= signature_at - k <= 2):
+            found("value", bodies)
 
     # After the signature: the plan's own title, then its opening paragraph(s).
-    rest = content[signature_at + 1 :] if signature_at >= 0 else []
-    if signature_at < 0:
-        # No cover letter: the first short line is the title, the rest preamble.
+    if signature_at >= 0:
+        rest = content[signature_at + 1 :]
+    else:  # no cover letter: the first short line is the title, the rest preamble
         rest = [ln for ln in content if not _META_KEY_RE.search(ln.text)]
+    plan_title = None
+    names_above: list[str] = []
     preamble: list[_Line] = []
     for line in rest:
         s = line.stripped
-        if (
-            plan_title is None
-            and len(s) <= 60
-            and not _SENTENCE_END.search(s)
-            and not parse_doc_number(s)
-            and not (parse_date(s) and len(s) <= 16)
-        ):
-            plan_title = s
+        if len(s) <= 60 and (bodies := split_bodies(s)):
+            names_above = bodies  # 中共某省委高校工委 某省教育厅 above 2020年工作要点
             continue
+        if _is_title_line(s):
+            named, kind = bodies_in_title(s)
+            if not named and names_above and _PLAN_TITLE.search(s):
+                named, kind = names_above, "Agency"
+            found("title", named, kind)
+            names_above = []
+            if plan_title is None:
+                plan_title = s
+                continue
         preamble.append(line)
-    if title is None:
-        title = plan_title
+    title = title or plan_title
+    chosen = choose_issuer([f for source in ISSUER_SOURCES for f in findings.get(source, [])])
     # The cover letter (现将《…》印发给你们…) between addressees and signature.
     cover = content[addressee_at + 1 : signature_at - 1] if 0 <= addressee_at < signature_at - 1 else []
     return _HeaderInfo(
         fields={
             "title": title,
-            "issuer": issuer,
+            "issuer": chosen.names[0] if chosen else None,
+            "issuers": chosen.names if chosen else (),
+            "issuer_forms": chosen.forms if chosen else (),
+            "issuer_source": chosen.source if chosen else None,
+            "issuer_type": chosen.type if chosen else "Agency",
             "doc_number": doc_number,
             "issued_date": issued,
             "published_date": published,
@@ -377,6 +328,89 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
         preamble=preamble,
         cover=cover,
     )
+
+
+def _is_title_line(s: str) -> bool:
+    """A short line that can be a title: words, no sentence, no date, number, field, link or contact."""
+    return (
+        len(s) <= 60
+        and len(re.findall(r"[\u4e00-\u9fff]", s)) >= 4
+        and not _SENTENCE_END.search(s)
+        and not parse_doc_number(s)
+        and not is_date_line(s)
+        and not _META_KEY_RE.search(s)
+        and not re.search(r"联系人|电话|https?:|www\.|\.(?:jpg|png|xls|doc|pdf)", s)
+        and not (s[0] in "(（" and s[-1] in ")）")
+        and s[-1] not in ":："
+    )
+
+
+_INLINE_SIGNATURE = re.compile(
+    r"(?:^|[。！；])[ \t\u3000]*([\u4e00-\u9fff()（）]{3,30}?)[ \t\u3000]+"
+    r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+)
+
+
+def _inline_signature(s: str) -> tuple[list[str], str] | None:
+    """A signature a page ran into the text: …请遵照执行。 某市教育局 2020年1月8日…."""
+    for m in _INLINE_SIGNATURE.finditer(s):
+        bodies = split_bodies(m.group(1))
+        if bodies:
+            return bodies, m.group(2)
+    return None
+
+
+def _issuer_from_first_lines(lines: list[_Line], info: _HeaderInfo) -> None:
+    """A page that numbered its notice as the first point: 1、某市教育局关于印发…的通知…请遵照执行。 某市教育局 2020年1月8日."""
+    for line in lines:
+        s = line.stripped
+        notice = _NOTICE_TITLE.search(s)
+        named, kind = bodies_in_title(s) if notice else ([], "Agency")
+        source = "notice"
+        if not named and (inline := _inline_signature(s)):
+            named, kind, source = inline[0], "Agency", "signature"
+        if named:
+            info.fields.update(
+                issuer=named[0], issuers=tuple(named), issuer_source=source, issuer_type=kind, issuer_forms=()
+            )
+            return
+
+
+def _names_above(content: list[_Line], k: int) -> list[str]:
+    """The one or two lines of names right above line k (a signature block)."""
+    names: list[str] = []
+    for above in content[max(0, k - 2) : k][::-1]:
+        bodies = split_bodies(above.stripped)
+        if not bodies:
+            break
+        names[:0] = bodies
+    return names
+
+
+def _join_broken_title(content: list[_Line], k: int) -> str:
+    """A notice title a page broke over lines (关于印发《某区教育体育 / 工作要点》的通知)."""
+    s = content[k].stripped
+    if s.count("《") > s.count("》") and k + 1 < len(content):
+        return s + content[k + 1].stripped
+    return s
+
+
+def _split_run_on_title(content: list[_Line]) -> list[_Line]:
+    """A first line that runs the plan's title into its text is two lines: title, then text."""
+    if not content:
+        return content
+    first = content[0]
+    s = first.stripped
+    head = title_at_line_start(s)
+    if head is None or len(s) - len(head) < 20 or not _SENTENCE_END.search(s[len(head) :]):
+        return content
+    lead = len(first.text) - len(first.text.lstrip(" \t\u3000"))
+    cut = first.start + lead + len(head)
+    return [
+        _Line(first.start, cut, first.text[: lead + len(head)]),
+        _Line(cut, first.end, first.text[lead + len(head) :]),
+        *content[1:],
+    ]
 
 
 def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> None:
@@ -419,10 +453,19 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
             section_texts[sid] = (start, open_section_end)
         open_section = None
 
+    style = _point_style(lines)
     for line in lines:
         m1, m2, mp = _SEC1.match(line.text), _SEC2.match(line.text), _POINT.match(line.text)
+        if style == "sec2":  # no 1. 2. …: the （一）（二） items are the points
+            mp, m2 = m2, None
+        elif style == "sec1":  # only 一、二、: those are the points
+            mp, m1, m2 = m1, None, None
         if mp:
-            number = int(mp.group(1).translate(_FULLWIDTH_DIGITS))
+            number = (
+                int(mp.group(1).translate(_FULLWIDTH_DIGITS))
+                if style == "arabic"
+                else cn_small_number(mp.group(1)) or 0
+            )
             # Sequence guards against a stray "3、" inside a point's text; a
             # new section may restart numbering at 1.
             if number in (last_number + 1, 1):
@@ -477,6 +520,21 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
         ]
 
 
+def _point_style(lines: list[_Line]) -> str:
+    """Which numbering makes the points: 1. 2. …, else （一）（二）…, else 一、二、….
+
+    Plans number their points in Arabic figures under sections; a plan
+    without them still has numbered items, one level up.
+    """
+    if any((m := _POINT.match(ln.text)) and int(m.group(1).translate(_FULLWIDTH_DIGITS)) == 1 for ln in lines):
+        return "arabic"
+    if any((m := _SEC2.match(ln.text)) and cn_small_number(m.group(1)) == 1 for ln in lines):
+        return "sec2"
+    if sum(1 for ln in lines if _SEC1.match(ln.text)) >= 2:
+        return "sec1"
+    return "arabic"
+
+
 def _paragraph_fallback(lines: list[_Line], text: str, doc_id: str, out: Structure) -> None:
     """No numbered points: every paragraph becomes a point, and the user is told."""
     paragraphs = [ln for ln in lines if ln.stripped and len(ln.stripped) > 10]
@@ -498,4 +556,3 @@ def _paragraph_fallback(lines: list[_Line], text: str, doc_id: str, out: Structu
             f"{out.document.source}: no numbered points (1. 2. …) found; "
             f"read {len(out.points)} paragraphs as points instead"
         )
-        out.preamble = ""

@@ -83,6 +83,14 @@ class DocumentMeta:
     plan_title: str | None = None
     addressees: tuple[str, ...] = ()
     encoding: str = "utf-8"
+    # every issuing body, the first being `issuer` (中共某市委教育工委, 某市教育局)
+    issuers: tuple[str, ...] = ()
+    # where the issuer was read: field, notice, signature, title, publisher,
+    # source, value, body, or inferred (not written in the text)
+    issuer_source: str | None = None
+    issuer_type: str = "Agency"  # Institution for a school's own plan
+    issuer_forms: tuple[str, ...] = ()  # the issuer as written where it differs (省教育厅, 市教育局)
+    place: str | None = None  # the document's own place, from the gazetteer (宁波市)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +264,8 @@ class Extraction:
 
     def _parts(self) -> Iterator[tuple[str, Any]]:
         doc = _asdict(self.document)
-        doc["addressees"] = list(self.document.addressees)
+        for name in ("addressees", "issuers", "issuer_forms"):
+            doc[name] = list(doc[name])
         yield "document", doc
         if self.segment is not None:
             yield "segment", {"index": self.segment[0], "count": self.segment[1]}
@@ -320,7 +329,8 @@ class Extraction:
     def from_dict(cls, data: dict[str, Any]) -> Extraction:
         """Inverse of :meth:`to_dict`, so sinks can run from a saved JSONL."""
         d = dict(data["document"])
-        d["addressees"] = tuple(d.get("addressees") or ())
+        for name in ("addressees", "issuers", "issuer_forms"):
+            d[name] = tuple(d.get(name) or ())
         known = DocumentMeta.__dataclass_fields__
         document = DocumentMeta(**{k: v for k, v in d.items() if k in known})
 
