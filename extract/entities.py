@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.automaton import WordFinder
+from extract.header import split_bodies
 from extract.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from extract.normalize import normalize_name
 from extract.textview import Candidate, TextView, add_candidate, candidates_of, text_of
@@ -232,7 +233,29 @@ class EntityRules:
             add_candidate(doc, view, m.start(1), m.end(1), "Policy", m.group(1), "title")
         self._quotes(doc, view, text)
         self._suffixes(doc, view, text)
+        self._local_bodies(doc, view, text)
         return doc
+
+    def _local_bodies(self, doc: Doc, view: TextView, text: str) -> None:
+        """Party committees and governments written by level: 市委, 省政府, 宁波市委, 中共县委.
+
+        The pipeline names a bare one with the document's place. Inside a
+        formula (市委十二届五次全会精神) the body is only part of the formula.
+        """
+        places = self.lexicon.places
+        for m in _LOCAL_BODY.finditer(text):
+            start = m.start()
+            if text[m.end() : m.end() + 6].startswith(_LOCAL_BODY_FORMULA) or _PLENUM.match(text, m.end()):
+                continue
+            # a place written before the level character: 宁波市委, 内蒙古自治区党委
+            level_end = m.start("level") + len(m.group("level"))
+            for k in range(max(0, m.start("level") - 8), m.start("level")):
+                if text[k:level_end] in places:
+                    start = k
+                    break
+            if start > 1 and text[start - 2 : start] == "中共":
+                start -= 2
+            add_candidate(doc, view, start, m.end(), "Agency", normalize_name(text[start : m.end()]), "suffix")
 
     # -- quotes ---------------------------------------------------------------
     def _quotes(self, doc: Doc, view: TextView, text: str) -> None:
@@ -335,6 +358,10 @@ class EntityRules:
                 and closing + 1 < len(prefix)
             ):
                 continue  # “学在诸暨”公共服务平台: the quote rule names it 学在诸暨
+            if rule.label == "Agency" and len(bodies := split_bodies(name)) > 1 and name.endswith(bodies[-1]):
+                # 市委市政府, 中共某市委教育工委某市教育局: two bodies; this suffix names the last
+                start = end - len(bodies[-1])
+                name, prefix = bodies[-1], bodies[-1][: -len(suffix)]
             accepted = self._accept(prefix, rule, text, start, end)
             if accepted is not None:
                 s = start + accepted
@@ -487,7 +514,7 @@ class EntityRules:
             # verb, not part of the name (but 第五届长三角… keeps its ordinal)
             for k in range(1, min(3, len(prefix) - 1)):
                 n = lexicon.place_at(prefix, k)
-                if (n >= 3 or (n and prefix[k : k + n] in _REGIONS)) and not prefix.startswith(("第", "首", "全")):
+                if (n >= 3 or (n and prefix[k : k + n] in _REGIONS)) and not prefix.startswith(("第", "首", "全", "中共")):
                     cut = k
                     break
         cut += lead_verb
@@ -540,6 +567,9 @@ class EntityRules:
         return False
 
 
+_LOCAL_BODY = re.compile(r"(?P<level>自治区|自治州|省|市|县|区|州|旗)(?:党委|委|人民政府|政府)(?![员会托])")
+_LOCAL_BODY_FORMULA = ("全会", "常委会", "全体会议")
+_PLENUM = re.compile(r"[一二三四五六七八九十]+届|[一二三四五六七八九十]+次(?:全会|党代会)")
 _AFTER_XUE = frozenset("生校段阶教部习科年类期位")
 _WORDS_WITH_FUNCTION_CHAR = frozenset({"中等", "高等", "初等", "同等", "平等", "对等", "均等", "相等", "优等", "以及"})
 _AFTER_PROGRAM = frozenset("式性师力化")  # 项目式学习, 计划性, 工程师: the suffix is inside a word
@@ -654,12 +684,37 @@ class EntityResolver:
 
 
 _PROGRAM_ENDS = ("计划", "行动", "工程", "项目", "规划")
-_FORMULA = re.compile(r"^[^。，,；;：:]{0,12}?精神")
+# a meeting cited for its spirit or its demands, alone or as the last of a list
+_CITED = re.compile(r"[^。，,；;：:]{0,16}?(?:精神|要求|重要讲话|决策部署)")  # .match(text, pos): no ^
+
+
+@lru_cache(maxsize=4)
+def load_formulas(directory: Path = PATTERN_DIR) -> re.Pattern[str]:
+    """The ideological formulas of `formulas.txt` as one pattern (matched against whole names)."""
+    lines = [
+        line.strip()
+        for line in (directory / "formulas.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return re.compile("|".join(f"(?:{line})" for line in lines))
+
+
+def is_formula(name: str) -> bool:
+    """Is this name one of the formulas every plan cites (not an entity)?
+
+    >>> is_formula("中国共产党第十九次全国代表大会"), is_formula("十九届四中全会"), is_formula("全市教育大会")
+    (True, True, False)
+    >>> is_formula("不忘初心、牢记使命主题教育"), is_formula("国培计划")
+    (True, False)
+    """
+    return load_formulas().fullmatch(name) is not None
 
 
 def _is_formula(text: str, span: Candidate) -> bool:
-    """党的二十大和二十届三中全会精神: congresses cited for their spirit are formulas, not events."""
-    return span.label_ == "Event" and bool(_FORMULA.match(text, span.end_char))
+    """Formulas, and meetings cited for their spirit (全国、全省教育大会精神): not events."""
+    if is_formula(span.kb_id_) or is_formula(normalize_name(text[span.start_char : span.end_char])):
+        return True
+    return span.label_ == "Event" and bool(_CITED.match(text, span.end_char))
 
 
 @Language.factory("policykg_entity_resolver")

@@ -215,7 +215,7 @@ def is_generic_local(name: str) -> bool:
     (True, False, False)
     """
     m = _GENERIC_BODY.match(name)
-    return bool(m) and name[:2] not in _NOT_LEVEL and not (m.group(1) and name[2:4] in _NOT_LEVEL)
+    return bool(m) and "@" not in name and name[:2] not in _NOT_LEVEL and not (m.group(1) and name[2:4] in _NOT_LEVEL)
 
 
 def issuer_from_body(text: str, lexicon: Lexicon) -> IssuerFinding | None:

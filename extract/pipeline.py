@@ -119,16 +119,42 @@ def _units(structure: Structure) -> Iterator[tuple[str, str]]:
         yield point.id, point.text
 
 
-_INSTITUTION_HEAD = re.compile(r"(?:学校|单位|幼儿园|学院|大学|中学|小学|中心学校)[)）]?$")
+_COLLECTIVE_HEAD = re.compile(
+    r"(?:学校|单位|幼儿园|学院|大学|中学|小学|中小学|高校|院校|中心学校|初中|高中|中职学校|事业单位|部门)[)）]?$"
+)
+_BODY_HEAD = re.compile(r"(?:局|厅|委|委员会|工委|政府|办|教办|处室|科室|股室|处|科|股|学区|片区|机构|中心|办公室)[)）]?$")
 
 
-def addressee_type(name: str) -> str:
-    """Addressees are agencies unless they are schools or units (各直属学校(单位)).
+def addressee_type(name: str) -> str | None:
+    """An addressee is an Agency when its head noun is an administrative body; else it is no entity.
 
-    >>> addressee_type("各县(市、区)教育局"), addressee_type("直属各单位"), addressee_type("镇乡(街道)中心学校")
-    ('Agency', 'Institution', 'Institution')
+    The gold guidelines annotate 各县(市、区)教育局, 机关各科室, 各学区 (bodies)
+    but not collectives of schools or units (各直属学校(单位), 局属各单位).
+
+    >>> addressee_type("各县(市、区)教育局"), addressee_type("直属各单位"), addressee_type("机关处室")
+    ('Agency', None, 'Agency')
     """
-    return "Institution" if _INSTITUTION_HEAD.search(name) else "Agency"
+    plain = re.sub(r"[(（][^()（）]*[)）]$", "", name)
+    if _COLLECTIVE_HEAD.search(plain) or _COLLECTIVE_HEAD.search(name):
+        return None
+    return "Agency" if _BODY_HEAD.search(plain) else None
+
+
+_TITLE_MARKS = re.compile(r"《([^《》]{2,80})》")
+
+
+def own_titles(meta: DocumentMeta, cover: str) -> set[str]:
+    """The document's own titles: its plan title, and what its notice and cover letter issue.
+
+    《某市2024年工作要点》 in 现将《…》印发给你们 is this document, not a policy it cites.
+    """
+    found = {meta.plan_title or "", meta.title or ""}
+    for text in (meta.title or "", meta.plan_title or ""):
+        found.update(_TITLE_MARKS.findall(text))
+    for sentence in re.split(r"[。！？]", cover):
+        if "印发" in sentence or "下发" in sentence:
+            found.update(_TITLE_MARKS.findall(sentence))
+    return {normalize_name(t) for t in found if t}
 
 
 # A document of more points than this is extracted a run of points at a time
@@ -228,7 +254,8 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
     if issuer is not None:
         aliases[issuer].update(meta.issuer_forms)
     for addressee in meta.addressees:
-        mentions.setdefault(EntityKey(addressee_type(addressee), addressee), [])
+        if (kind := addressee_type(addressee)) is not None:
+            mentions.setdefault(EntityKey(kind, addressee), [])
 
     units = list(_units(structure))
     pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
@@ -274,13 +301,18 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
             targets.append(t)
 
     _defined_abbreviations(units, mentions, aliases)
+    titles = own_titles(meta, structure.cover)
+    for key in [k for k in mentions if k.type == "Policy" and k.name in titles]:
+        del mentions[key]  # the plan itself, named in its own cover letter
     renamed = _local_names(mentions, meta, locale)
     _merge(mentions, aliases, renamed)
     shortened = _short_forms(mentions)
     _merge(mentions, aliases, shortened)
     renamed = {k: shortened.get(v, v) for k, v in renamed.items()} | shortened
     relations = [
-        Relation(r.type, renamed.get(r.head, r.head), renamed.get(r.tail, r.tail), r.evidence) for r in relations
+        Relation(r.type, renamed.get(r.head, r.head), renamed.get(r.tail, r.tail), r.evidence)
+        for r in relations
+        if not (r.tail.type == "Policy" and r.tail.name in titles)
     ]
     targets = [replace(t, about=renamed.get(t.about, t.about)) if t.about else t for t in targets]
 

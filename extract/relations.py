@@ -249,14 +249,15 @@ def _located_in(doc: Doc, unit: str | None, levels: dict[str, str]) -> list[Rela
     """Institutions and zones whose names carry their place: 白城职业技术学院 → 白城市.
 
     Only administrative places count (华东 in 华东师范大学 is a region, not
-    where the university is). The place becomes an entity of its own too.
+    where the university is). The place is the relation's end, not a mention
+    of the document: a place inside another name is not named on its own
+    (the gold guidelines), so the graph makes its node from the relation.
     """
     candidates: list[Candidate] = doc.user_data.get(CANDIDATES, [])
     if not candidates:
         return []
     places = [s for s in candidates if s.label_ == "Place" and levels.get(s.kb_id_) != "region"]
     out = []
-    nested = doc.user_data.setdefault("policykg_nested", [])
     text = text_of(doc)
     sentences: list[tuple[int, int]] | None = None
     for ent in ents_of(doc):
@@ -283,8 +284,6 @@ def _located_in(doc: Doc, unit: str | None, levels: dict[str, str]) -> list[Rela
                         Evidence(unit, sentence, text[p.start_char : p.end_char], p.start_char, p.end_char),
                     )
                 )
-                if p not in nested:
-                    nested.append(p)
                 break
     return out
 

@@ -91,14 +91,16 @@ def _split_lines(text: str) -> list[_Line]:
 def split_addressees(line: str) -> tuple[str, ...]:
     """Split the addressee line on separators outside parentheses.
 
-    Commas always separate addressees; 、 separates them only when both sides
-    name a body of their own, since 、 also joins parts of one addressee
-    (各区、县(市)教育局; 区属各学校、幼儿园).
+    Commas always separate addressees; 、 separates them only after a
+    body's or a school's name, since 、 also joins parts of one addressee
+    (各区、县(市)教育局).
 
     >>> split_addressees("各县(市、区)教育局,局机关各科室、直属各单位:")
     ('各县(市、区)教育局', '局机关各科室', '直属各单位')
     >>> split_addressees("各区、县(市)教育局，市直属各学校(单位)：")
     ('各区、县(市)教育局', '市直属各学校(单位)')
+    >>> split_addressees("各区委教育工委、各区教育局,各直属中小学、大中专院校:")
+    ('各区委教育工委', '各区教育局', '各直属中小学', '大中专院校')
     """
     body = line.strip().rstrip(":：").strip()
     pieces: list[tuple[str, str]] = []  # (text, separator before it)
@@ -119,11 +121,7 @@ def split_addressees(line: str) -> tuple[str, ...]:
     for text, before in pieces:
         if not text:
             continue
-        joins = (
-            before == "、"
-            and parts
-            and not (_ORG_END.search(parts[-1]) and (text.startswith(_ADDRESSEE_START) or "各" in text))
-        )
+        joins = before == "、" and parts and not _ORG_END.search(parts[-1])
         if joins:
             parts[-1] += "、" + text
         else:
@@ -131,8 +129,7 @@ def split_addressees(line: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-_ORG_END = re.compile(r"(?:局|室|单位|学校|园|校|中心|部门|科室|办公室|委员会|政府|[)）])$")
-_ADDRESSEE_START = ("各", "直属", "局", "市", "县", "区", "镇", "乡", "省", "州")
+_ORG_END = re.compile(r"(?:局|室|单位|学校|园|校|中心|部门|办|委|厅|政府|高校|高中|中学|小学|院校|学区|片区|机构|[)）])$")
 
 
 def _heading(text: str) -> str:
