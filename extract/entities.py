@@ -341,7 +341,7 @@ class EntityRules:
             rule = rules.suffixes[suffix]
             if marks is None:
                 marks = rules.marks(text)
-            start = self._left_edge(text, at, marks)
+            start = self._left_edge(text, at, marks, rule.label)
             if start is None:
                 continue
             seen_ends.add(end)
@@ -367,7 +367,7 @@ class EntityRules:
                 s = start + accepted
                 add_candidate(doc, view, s, end, rule.label, text[s:end], "suffix")
 
-    def _left_edge(self, text: str, s: int, marks: Marks) -> int | None:
+    def _left_edge(self, text: str, s: int, marks: Marks, label: str) -> int | None:
         pos = s
         ends, starts = marks.boundary_ends, marks.leading_starts
         boundaries = self.rules.boundaries
@@ -405,6 +405,18 @@ class EntityRules:
                 if k > 0 and text[k - 1] == "第":
                     pos = k - 1
                     continue
+                if text.startswith("年", pos) and pos - k == 4:
+                    # a year is part of an unquoted event's or programme's name
+                    # (2024年度某县…推进会, 某县2021年…运动会), else cut after it
+                    # (年滨海新区, 2020年“某某”行动): never split at 年
+                    after = pos + (2 if text.startswith("年度", pos) else 1)
+                    if label in ("Event", "Program") and text[after : after + 1] not in "“\"「":
+                        pos = k
+                        continue
+                    pos = after
+                break
+            if ch == " " and pos >= 2 and text[pos - 2] in "XYZ" and not text[pos - 3 : pos - 2].isalpha():
+                pos -= 2  # an anonymised copy's placeholder: X 市教育局
                 break
             if not ("\u4e00" <= ch <= "\u9fff" or (ch.isascii() and ch.isalpha())):  # _CJK, without a call
                 break

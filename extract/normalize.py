@@ -18,7 +18,9 @@ _FULLWIDTH[ord("\u3000")] = ord(" ")
 _QUOTES = "“”‘’\"'「」『』〈〉"
 _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 _EDGE = "《》" + _QUOTES + " \t\n\u3000，,。.；;：:、！!？?"
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\n\u3000]+(?=[\u4e00-\u9fff])")
+# a PDF's line end or inner space between two characters; also after an
+# anonymised copy's placeholder letter (X 市教育局)
+_CJK_GAP = re.compile(r"(?:(?<=[\u4e00-\u9fff])|(?<=[XYZ])(?<![A-Za-z][XYZ]))[ \t\n\u3000]+(?=[\u4e00-\u9fff])")
 
 
 @lru_cache(maxsize=1)
