@@ -173,7 +173,9 @@ def stats(
 
 @app.command("eval")
 def eval_(
-    gold: Annotated[Path, typer.Option("--gold", help="A gold .jsonl file or a folder of them.")] = Path("tests/gold"),
+    gold: Annotated[
+        Path, typer.Option("--gold", help="A gold .jsonl file or a folder of them (project or realdev format).")
+    ] = Path("tests/gold"),
     plans: Annotated[
         list[Path] | None, typer.Option("--plans", help="Folder holding the plans the gold names (repeatable).")
     ] = None,
@@ -181,10 +183,24 @@ def eval_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     patterns: PatternsOpt = None,
 ) -> None:
-    """Score extraction against gold annotations: precision, recall, F1 per type."""
+    """Score extraction against gold annotations: precision, recall, F1 per type.
+
+    The gold's format is read from each file: the project's (document.source,
+    as in tests/gold/) or the real development set's (one line per doc,
+    scored as shared/realdev/score.py scores it).
+    """
     from extract.evaluate import evaluate
+    from extract.realdev import evaluate_realdev, gold_format
 
     with user_errors():
+        if gold_format(gold) == "realdev":
+            _print_realdev(
+                evaluate_realdev(gold, plan_dirs=plans or [Path("examples")], patterns=patterns),
+                gold=gold,
+                show_errors=show_errors,
+                as_json=as_json,
+            )
+            return
         report = evaluate(gold, plan_dirs=plans or [Path("examples")], patterns=patterns)
     if as_json:
         console.print_json(data=report.as_dict())
@@ -235,6 +251,62 @@ def eval_(
             errs.add_column(col)
         for e in report.errors:
             errs.add_row(e["doc"], e["kind"], e["error"], e["type"], e["name"])
+        console.print(errs)
+
+
+def _print_realdev(report: Any, *, gold: Path, show_errors: bool, as_json: bool) -> None:
+    """Print a `RealdevReport`: the tables, the two issuer accuracies, score.py's summary line."""
+    if as_json:
+        console.print_json(data=report.as_dict())
+        return
+    console.print(f"gold: {gold} (realdev format) · {len(report.documents)} documents", highlight=False)
+    if report.missing:
+        err.print(f"[yellow]warning:[/] no prediction for: {', '.join(report.missing)}", highlight=False)
+    columns = ("", "P", "R", "F1", "found", "predicted", "gold")
+
+    def table(title: str, rows: list[tuple[str, Any, bool]]) -> Table:
+        console.print(f"[bold]{title}[/]", highlight=False, soft_wrap=True)
+        t = Table()
+        for col in columns:
+            t.add_column(col, justify="left" if not col else "right")
+        for label, c, bold in rows:
+            t.add_row(
+                label,
+                f"{c.precision:.3f}",
+                f"{c.recall:.3f}",
+                f"{c.f1:.3f}",
+                str(c.found),
+                str(c.predicted),
+                str(c.gold),
+                style="bold" if bold else None,
+            )
+        return t
+
+    console.print(
+        table(
+            "entities (strict: type + name, a predicted alias counts; untyped: name only; lenient: names overlap)",
+            [(t, c, False) for t, c in report.entities.items()]
+            + [("ALL strict", report.strict, True), ("ALL untyped", report.untyped, True)]
+            + [("ALL lenient", report.lenient, True)],
+        )
+    )
+    console.print(
+        table(
+            "relations (type, head, tail; PARTNERS_WITH undirected), responsible units, targets (value, unit)",
+            [(t, c, False) for t, c in report.relations_by_type.items()]
+            + [("relations", report.relations, True), ("responsible", report.responsible, True)]
+            + [("targets", report.targets, True)],
+        )
+    )
+    for label, acc in (("issuer", report.issuer), ("issuer (in_text)", report.issuer_in_text)):
+        console.print(f"[bold]{label}[/]  {acc.correct}/{acc.total} = {acc.value:.3f}", highlight=False)
+    console.print(report.summary_line(), highlight=False, soft_wrap=True)
+    if show_errors:
+        errs = Table(title="errors", title_justify="left")
+        for col in ("document", "kind", "error", "type", "name"):
+            errs.add_column(col)
+        for e in report.errors:
+            errs.add_row(e.doc, e.kind, e.error, e.type, e.name)
         console.print(errs)
 
 
