@@ -230,11 +230,40 @@ class EntityRules:
         view = TextView.of(doc)
         text = view.text
         for m in _TITLE.finditer(text):
-            add_candidate(doc, view, m.start(1), m.end(1), "Policy", m.group(1), "title")
+            title = m.group(1)
+            if len(title) <= 6 and not _DOCUMENT_WORDS.search(title):
+                continue  # 《青春飞扬》: a song's or a show's title, not a document
+            add_candidate(doc, view, m.start(1), m.end(1), "Policy", title, "title")
+        for m in _UNMARKED_TITLE.finditer(text):
+            # 关于实施某某工程的意见 written without 《》: a named document all the same
+            add_candidate(doc, view, m.start(), m.end(), "Policy", m.group(), "title")
         self._quotes(doc, view, text)
         self._suffixes(doc, view, text)
         self._local_bodies(doc, view, text)
+        self._numbered_schools(doc, view, text)
         return doc
+
+    def _numbered_schools(self, doc: Doc, view: TextView, text: str) -> None:
+        """Schools plans name by number: 市二中, 某县一中, 38中, 某县9中, 某市二十四中."""
+        for m in _NUMBERED_SCHOOL.finditer(text):
+            start = m.start()
+            chinese = not m.group("num")[0].isdigit()
+            while start > 0 and text[start - 1] in " \u3000":
+                start -= 1  # a PDF's space: 某县 9 中
+            n = 0
+            for k in range(max(0, start - 8), start):
+                if text[k:start] in self.lexicon.places:
+                    n = start - k
+                    break
+            if n:
+                start -= n
+            elif start > 0 and text[start - 1] in "市县区":
+                start -= 1
+            elif chinese or (m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff"):
+                continue  # 一中 alone is a word (其一中), and 第9中 inside a longer word is not a school
+            else:
+                start = m.start()
+            add_candidate(doc, view, start, m.end(), "Institution", normalize_name(text[start : m.end()]), "suffix")
 
     def _local_bodies(self, doc: Doc, view: TextView, text: str) -> None:
         """Party committees and governments written by level: 市委, 省政府, 宁波市委, 中共县委.
@@ -350,14 +379,16 @@ class EntityRules:
             if rule.anchor == "quote":
                 continue  # only types the words after a quote
             closing = prefix.rfind("”")
-            if (
-                rule.label in ("Event", "Platform")
-                and closing >= 0
-                and len(prefix) - closing - 1 <= 4
-                and self.rules.is_generic(prefix[closing + 1 :])
-                and closing + 1 < len(prefix)
+            between = prefix[closing + 1 :] if closing >= 0 else ""
+            if between and self.rules.is_generic(between) and (
+                (rule.label in ("Event", "Platform") and len(between) <= 4)
+                or (rule.label == "Program" and len(between) >= 2)
             ):
-                continue  # “学在诸暨”公共服务平台: the quote rule names it 学在诸暨
+                continue  # “学在诸暨”公共服务平台, “某某”年度民生实事项目: the quote rule names the core
+            if rule.suffix == "系统" and not _SYSTEM_WORDS.search(prefix):
+                continue  # 市直教育系统, 党建生态系统: a sector, not a named information system
+            if rule.suffix == "规划" and _FIVE_YEAR_START.match(prefix):
+                continue  # “十四五”教育事业规划: the generic five-year plan, not a named document
             if rule.label == "Agency" and len(bodies := split_bodies(name)) > 1 and name.endswith(bodies[-1]):
                 # 市委市政府, 中共某市委教育工委某市教育局: two bodies; this suffix names the last
                 start = end - len(bodies[-1])
@@ -468,7 +499,8 @@ class EntityRules:
         leading = self.rules.leading
         while i < len(words) and cut + len(words[i]) <= prefix_len:
             w = words[i]
-            if opens_name(w) and w not in leading:
+            # a fixed phrase the dictionary calls a noun may still open with an adverb (充分发挥)
+            if opens_name(w) and w not in leading and not (len(w) >= 4 and not opens_name(w[:2])):
                 break
             cut += len(w)
             i += 1
@@ -499,12 +531,18 @@ class EntityRules:
             inner = None
             for im in _INNER_UNIT.finditer(prefix):
                 inner = im
+            if inner is not None and (
+                prefix.startswith(_COMPOUND_LINKS, inner.end()) or rule.suffix in _PART_SUFFIXES
+            ):
+                inner = None  # 某师范大学附属外国语学校, 某小学东校区, 某大学教育学院: one compound name
             if inner is not None:
                 head = len(prefix[: inner.end()]) if inner.end() < len(prefix) else 0
                 if head:
                     cut_inner = self._accept_rest(prefix[head:], rule, text, start + head, end)
                     return None if cut_inner is None else head + cut_inner
         lead_verb = self.rules.leading_boundary(prefix)
+        if lead_verb and lead_verb not in _word_starts(text[start:end]):
+            lead_verb = 0  # 建设路小学: 建设 is part of the word 建设路, not a verb before the name
         if lead_verb:
             prefix = prefix[lead_verb:]
         plain = normalize_name(prefix)
@@ -550,6 +588,10 @@ class EntityRules:
             return cut
         if len(plain) < 2 and not lexicon.place_at(prefix, 0):
             return None
+        if rule.label == "Institution" and "各" in plain:
+            return None  # 市直各学校, 各赛点学校: a collective of schools, not one
+        if rule.label == "Institution" and _LOCAL_SCHOOL.match(plain):
+            return cut  # 市实验小学, 县第二中学: the city's own school, named with its place later
         if self.rules.is_generic(plain):
             # generic words name a programme or event only as the object of a
             # trigger verb, or as the collective of an enumeration (…等五大重点工程)
@@ -579,15 +621,38 @@ class EntityRules:
         return False
 
 
+_DOCUMENT_WORDS = re.compile(
+    r"法|规|条例|纲要|意见|通知|办法|方案|规定|标准|指南|计划|要点|决定|细则|制度|章程|文本|读本|清单|目录|报告|大纲|公约"
+)
+_UNMARKED_TITLE = re.compile(
+    r"(?<!《)关于(?!印发|转发)[^。，,；;：:《》\n]{4,80}?的(?:实施意见|指导意见|意见|通知|决定|实施方案|办法)(?![》\w])"
+)
+_SYSTEM_WORDS = re.compile(r"管理|信息|服务|监测|监管|数据|网络|智慧|智能|数字|考试|报名|预警|办公|应用|资源|云")
+_FIVE_YEAR_START = re.compile(r"^[“\"]?十[一二三四五六七八九]五")
 _LOCAL_BODY = re.compile(r"(?P<level>自治区|自治州|省|市|县|区|州|旗)(?:党委|委|人民政府|政府)(?![员会托])")
 _LOCAL_BODY_FORMULA = ("全会", "常委会", "全体会议")
 _PLENUM = re.compile(r"[一二三四五六七八九十]+届|[一二三四五六七八九十]+次(?:全会|党代会)")
 _AFTER_XUE = frozenset("生校段阶教部习科年类期位")
 _WORDS_WITH_FUNCTION_CHAR = frozenset({"中等", "高等", "初等", "同等", "平等", "对等", "均等", "相等", "优等", "以及"})
 _AFTER_PROGRAM = frozenset("式性师力化")  # 项目式学习, 计划性, 工程师: the suffix is inside a word
+_NUMBERED_SCHOOL = re.compile(
+    r"(?<![第\d一二三四五六七八九十])(?P<num>[一二三四五六七八九十]{1,3}|\d{1,3})\s*中(?![全心央国华层等级期旬间文外学小职专共医药部型高段标秋考断止毒奖性选方\d])"
+)
+_LOCAL_SCHOOL = re.compile(r"^[市县区](?:第?[一二三四五六七八九十\d]+|实验|第[一二三四五六七八九十]+实验|实验第[一二三四五六七八九十]+)$")
+_COMPOUND_LINKS = ("附属", "附设", "第一附属", "第二附属")
+_PART_SUFFIXES = frozenset({"校区", "分校", "学院", "研究院", "研究所", "研究中心", "附属中学", "附属小学"})
 _INNER_UNIT = re.compile(r"(?:学校|学院|大学|公司|中心|幼儿园|中学|小学)(?=.{2,})")
 _CATEGORY_WORDS = ("优秀", "先进", "示范", "试点", "特色", "品牌", "定点", "基地", "标杆", "样板", "达标", "星级")
 _REGIONS = frozenset({"东北", "华北", "华东", "华南", "华中", "西南", "西北"})
+
+
+def _word_starts(name: str) -> set[int]:
+    """Offsets where jieba's words of `name` start."""
+    out, pos = set(), 0
+    for w in segment(name):
+        out.add(pos)
+        pos += len(w)
+    return out
 
 
 @Language.factory("policykg_entity_rules", default_config={"lexicon_dir": None})

@@ -20,7 +20,10 @@ _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 _EDGE = "《》" + _QUOTES + " \t\n\u3000，,。.；;：:、！!？?"
 # a PDF's line end or inner space between two characters; also after an
 # anonymised copy's placeholder letter (X 市教育局)
-_CJK_GAP = re.compile(r"(?:(?<=[\u4e00-\u9fff])|(?<=[XYZ])(?<![A-Za-z][XYZ]))[ \t\n\u3000]+(?=[\u4e00-\u9fff])")
+_CJK_GAP = re.compile(
+    r"(?:(?<=[\u4e00-\u9fff])|(?<=[XYZ\d])(?<![A-Za-z][XYZ]))[ \t\n\u3000]+(?=[\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff])[ \t\n\u3000]+(?=\d)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -134,14 +137,14 @@ def _traditional() -> frozenset[str]:
 def join_broken(text: str) -> str:
     """Remove whitespace that splits a run of Chinese characters (PDF line ends).
 
-    >>> join_broken("新时 代近\\n视检出率")
-    '新时代近视检出率'
+    >>> join_broken("新时 代近\\n视检出率"), join_broken("某县 9 中")
+    ('新时代近视检出率', '某县9中')
     """
     return _CJK_GAP.sub("", text)
 
 
 @lru_cache(maxsize=65536)
-def clean_surface(name: str) -> str:
+def clean_surface(name: str, keep_quotes: bool = False) -> str:
     """A written form tidied but kept in its own script: the form an alias keeps.
 
     >>> clean_surface("“國培計劃”")
@@ -149,8 +152,10 @@ def clean_surface(name: str) -> str:
     """
     text = join_broken(name).translate(_FULLWIDTH)
     text = text.strip(_EDGE)
-    # Inner 《》 of a title stay; inner quotes are emphasis, not part of the name.
-    text = _QUOTE_RE.sub("", text)
+    # Inner 《》 of a title stay; inner quotes are emphasis, not part of the name,
+    # except in a document's title, where they are its own punctuation.
+    if not keep_quotes:
+        text = _QUOTE_RE.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -170,3 +175,13 @@ def normalize_name(name: str) -> str:
     '国家智慧教育平台'
     """
     return to_simplified(clean_surface(name))
+
+
+@lru_cache(maxsize=65536)
+def normalize_title(name: str) -> str:
+    """The canonical form of a document's title: as `normalize_name`, inner quotes kept.
+
+    >>> normalize_title("《某区教育发展“十四五”规划》")
+    '某区教育发展“十四五”规划'
+    """
+    return to_simplified(clean_surface(name, keep_quotes=True))

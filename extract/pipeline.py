@@ -351,12 +351,12 @@ def _local_names(
     issuer = EntityKey(meta.issuer_type, meta.issuer) if meta.issuer else None
     forms = set(meta.issuer_forms)
     for key in mentions:
-        if key.type != "Agency":
+        if key.type not in ("Agency", "Institution"):
             continue
-        if issuer is not None and key.name in forms and key != issuer:
+        if issuer is not None and key.name in forms and key != issuer and key.type == issuer.type:
             out[key] = issuer
         elif is_generic_local(key.name):
-            target = EntityKey("Agency", qualify(key.name, locale, meta.id))
+            target = EntityKey(key.type, qualify(key.name, locale, meta.id))
             if target != key:
                 out[key] = target
     return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from extract.normalize import normalize_name, simplify_chars
+from extract.normalize import normalize_name, normalize_title, simplify_chars
 
 CANDIDATES = "candidates"
 _GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\n\u3000]+(?=[\u4e00-\u9fff“”《》（(])")
@@ -199,6 +199,7 @@ def add_candidate(
     first, last, start_char, end_char = bounds
     if not text_of(doc)[start_char:end_char].strip():
         return None
-    candidate = Candidate(first, last, start_char, end_char, label, normalize_name(name), source)
+    canonical = normalize_title(name) if label == "Policy" else normalize_name(name)
+    candidate = Candidate(first, last, start_char, end_char, label, canonical, source)
     candidates_of(doc).append(candidate)
     return candidate
