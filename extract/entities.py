@@ -25,12 +25,12 @@ from extract.header import split_bodies
 from extract.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from extract.normalize import normalize_name
 from extract.textview import Candidate, TextView, add_candidate, candidates_of, text_of
-from extract.words import is_verb, opens_name, segment
+from extract.words import is_verb, opens_name, segment, tag
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_QUOTE = re.compile(r"[“\"「]([^“”\"「」。\n]{1,40})[”\"」]")
+_QUOTE = re.compile(r"[“\"「]([^“”\"「」。\n]{1,40})[”\"」]|‘([^‘’“”。\n]{1,20})’")
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
 _ENUM_TAIL = re.compile(r"(?:[、，,和及与]?)(?:等)?(?:[一二三四五六七八九十两\d]+(?:大|个|项|类|件)?)?")
 _CN_NUMERAL_RUN = re.compile(r"[一二三四五六七八九十两百千]+(?=[个项大类部批])|[一二三四五六七八九十两百千]{2,}")
@@ -300,9 +300,11 @@ class EntityRules:
             group = quotes[i : j + 1]
             tail_label = self._label_after(text, group[-1].end())
             for m in group:
-                inner = m.group(1).strip()
-                if not _CJK.search(inner) or (re.search(r"[、，,]", inner) and self.lexicon.get(inner) is None):
-                    continue  # a quoted list of topics is not one name
+                inner_at = 1 if m.group(1) is not None else 2
+                inner = m.group(inner_at).strip()
+                listed = re.search(r"[、，,]", inner) and self.lexicon.get(inner) is None
+                if not _CJK.search(inner) or (listed and not (tail_label == "Event" and len(inner) <= 20)):
+                    continue  # a quoted list of topics is not one name (a quoted slogan of an activity is)
                 label = None
                 entry = self.lexicon.get(inner)
                 rule = self.rules.suffix_of(inner)
@@ -312,19 +314,27 @@ class EntityRules:
                     label = rule.label
                 elif tail_label is not None:
                     label = tail_label
+                elif text.startswith("改革", m.end()):
+                    label = "Program"  # ‘双减’改革: a reform counts through its quoted core
                 elif len(group) == 1 and self._whole_object(text, m.start(), m.end()):
                     label = "Program"  # 深入推进“两大革命”。: a quoted name that is all the verb acts on
                 if label is not None:
                     source = "quote" if len(group) == 1 else "enum"
-                    add_candidate(doc, view, m.start(1), m.end(1), label, inner, source)
+                    add_candidate(doc, view, m.start(inner_at), m.end(inner_at), label, inner, source)
             i = j + 1
 
     def _whole_object(self, text: str, start: int, end: int) -> bool:
-        before = text[max(0, start - 4) : start]
+        """Is the quote all a trigger verb acts on (深入实施教育“某某”。), with no other verb between?"""
         after = text[end : end + 1]
-        return any(before.endswith(t) for t in ("实施", "推进", "深化", "落实", "开展", "启动")) and (
-            not after or after in "。，,；;、"
-        )
+        if after and after not in "。，,；;、":
+            return False
+        before = text[max(0, start - 8) : start]
+        for t in ("实施", "推进", "深化", "落实", "开展", "启动"):
+            at = before.rfind(t)
+            if at >= 0:
+                between = before[at + len(t) :]
+                return not re.search(r"[，,。；;：:]", between) and not any(is_verb(w) for w in segment(between))
+        return False
 
     def _label_after(self, text: str, pos: int) -> str | None:
         """Type named by the words right after a quote: “学在诸暨”公共服务平台 → Platform.
@@ -380,11 +390,8 @@ class EntityRules:
                 continue  # only types the words after a quote
             closing = prefix.rfind("”")
             between = prefix[closing + 1 :] if closing >= 0 else ""
-            if between and self.rules.is_generic(between) and (
-                (rule.label in ("Event", "Platform") and len(between) <= 4)
-                or (rule.label == "Program" and len(between) >= 2)
-            ):
-                continue  # “学在诸暨”公共服务平台, “某某”年度民生实事项目: the quote rule names the core
+            if between and self.rules.is_generic(between) and rule.label in ("Event", "Platform") and len(between) <= 4:
+                continue  # “学在诸暨”公共服务平台: the quote rule names the core
             if rule.suffix == "系统" and not _SYSTEM_WORDS.search(prefix):
                 continue  # 市直教育系统, 党建生态系统: a sector, not a named information system
             if rule.suffix == "规划" and _FIVE_YEAR_START.match(prefix):
@@ -500,7 +507,7 @@ class EntityRules:
         while i < len(words) and cut + len(words[i]) <= prefix_len:
             w = words[i]
             # a fixed phrase the dictionary calls a noun may still open with an adverb (充分发挥)
-            if opens_name(w) and w not in leading and not (len(w) >= 4 and not opens_name(w[:2])):
+            if opens_name(w) and w not in leading and not (len(w) >= 4 and tag(w[:2]) in ("d", "ad")):
                 break
             cut += len(w)
             i += 1

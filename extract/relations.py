@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from extract.lexicon import LEXICON_DIR, load_lexicon
 from extract.normalize import simplify_chars
 from extract.textview import CANDIDATES, Candidate, ents_of, text_of
+from extract.words import is_verb, segment
 from graph.model import EntityKey, Evidence, Relation
 
 PATTERN_FILE = Path(__file__).with_name("patterns") / "relation_triggers.jsonl"
@@ -148,12 +149,22 @@ class RelationReader:
             # the objects follow the verb directly, as one list (实施“A”“B”和C):
             # 启动编制X is drafting X, 巩固深化X成果 consolidates results
             pos = m.end()
+            objects: list[Candidate] = []
             for e in after:
-                if e.start_char - pos > 4:
+                gap = text[pos : e.start_char]
+                # a list of unnamed items (教育评价改革、义务教育‘双减’改革) may stand between;
+                # another verb may not (启动编制X drafts X)
+                if len(gap) > 4 and (len(gap) > 60 or any(is_verb(w) for w in segment(gap))):
                     break
                 pos = e.end_char
                 if e.label_ in rule.tail and not text[e.end_char :].lstrip('”"」’').startswith(("成果", "成效")):
-                    out.append(Relation(rule.type, head, _key(e), evidence))
+                    objects.append(e)
+            # “A、B…”等八项工程: the verb acts on the container; its members are its PART_OF
+            for k in range(len(objects) - 1, 0, -1):
+                if _ENUM_PARENT.match(text[objects[k - 1].end_char : objects[k].start_char]):
+                    objects = objects[k:]
+                    break
+            out.extend(Relation(rule.type, head, _key(e), evidence) for e in objects)
         elif rule.type == "PARTNERS_WITH":
             if rule.closer:
                 close = min(
