@@ -539,7 +539,8 @@ class EntityRules:
             for im in _INNER_UNIT.finditer(prefix):
                 inner = im
             if inner is not None and (
-                prefix.startswith(_COMPOUND_LINKS, inner.end()) or rule.suffix in _PART_SUFFIXES
+                prefix.startswith(_COMPOUND_LINKS, inner.end())
+                or (rule.suffix in _PART_SUFFIXES and not any(is_verb(w) for w in segment(prefix[inner.end() :])))
             ):
                 inner = None  # 某师范大学附属外国语学校, 某小学东校区, 某大学教育学院: one compound name
             if inner is not None:

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from extract.automaton import WordFinder
 from extract.textview import TextView, add_candidate
+from extract.words import segment
 from graph.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,24 @@ def _plausible(text: str, start: int, end: int, entry: LexEntry) -> bool:
         prev = text[start - 1]
         if _CJK_CHAR.match(prev) and prev not in _FUNCTION_CHARS and prev not in "、省市州":
             return False
+    if entry.label == "Place" and len(surface) == 2 and not _on_word_bounds(text, start, end):
+        return False  # 章贡 in 文章贡献, 利通 in 顺利通过, 新邵 in 新邵阳讯: a word runs across the hit
     return True
+
+
+def _on_word_bounds(text: str, start: int, end: int) -> bool:
+    """Do jieba's words of the text around [start, end) start at `start` and end at `end`?
+
+    >>> _on_word_bounds("顺利通过验收", 1, 3), _on_word_bounds("考察安徽重要讲话", 2, 4)
+    (False, True)
+    """
+    lo = max(0, start - 4)
+    window = text[lo : min(len(text), end + 4)]
+    bounds, pos = {0}, 0
+    for word in segment(window):
+        pos += len(word)
+        bounds.add(pos)
+    return (start - lo) in bounds and (end - lo) in bounds
 
 
 def _read_jsonl(path: Path) -> Iterator[LexEntry]:

@@ -38,6 +38,7 @@ from extract.tokenizer import CharTokenizer
 from graph.errors import InputError
 from graph.model import (
     DocumentMeta,
+    document_titles,
     Entity,
     EntityKey,
     Evidence,
@@ -108,6 +109,9 @@ def read_patterns(path: Path) -> list[dict[str, object]]:
 
 def _units(structure: Structure) -> Iterator[tuple[str, str]]:
     """(unit id, text) for everything that can mention entities."""
+    titles = document_titles(structure.document)
+    if titles.strip():
+        yield f"{structure.document.id}:title", titles
     if structure.cover.strip():
         yield f"{structure.document.id}:cover", structure.cover
     if structure.preamble.strip():
@@ -151,6 +155,8 @@ def own_titles(meta: DocumentMeta, cover: str) -> set[str]:
     found = {meta.plan_title or "", meta.title or ""}
     for text in (meta.title or "", meta.plan_title or ""):
         found.update(_TITLE_MARKS.findall(text))
+        if "关于" in text:
+            found.add(text[text.index("关于") :])  # 某局关于…的通知: the notice itself
     for sentence in re.split(r"[。！？]", cover):
         if "印发" in sentence or "下发" in sentence:
             found.update(_TITLE_MARKS.findall(sentence))
@@ -302,8 +308,8 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
 
     _defined_abbreviations(units, mentions, aliases)
     titles = own_titles(meta, structure.cover)
-    for key in [k for k in mentions if k.type == "Policy" and k.name in titles]:
-        del mentions[key]  # the plan itself, named in its own cover letter
+    for key in [k for k in mentions if k.type not in ("Agency", "Institution", "Place") and k.name in titles]:
+        del mentions[key]  # the plan itself, named in its own cover letter or title
     renamed = _local_names(mentions, meta, locale)
     _merge(mentions, aliases, renamed)
     shortened = _short_forms(mentions)
@@ -312,7 +318,7 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
     relations = [
         Relation(r.type, renamed.get(r.head, r.head), renamed.get(r.tail, r.tail), r.evidence)
         for r in relations
-        if not (r.tail.type == "Policy" and r.tail.name in titles)
+        if r.tail.name not in titles
     ]
     targets = [replace(t, about=renamed.get(t.about, t.about)) if t.about else t for t in targets]
 
@@ -398,7 +404,7 @@ def _defined_abbreviations(
 def _order(m: Mention) -> tuple[int, int, int]:
     """Reading order of a mention: cover, opening, sections, points (by number), offset."""
     unit = m.point or ""
-    if unit.endswith(":cover"):
+    if unit.endswith((":cover", ":title")):
         rank = (0, 0)
     elif ":" not in unit:
         rank = (1, 0)

@@ -336,7 +336,7 @@ def _is_title_line(s: str) -> bool:
         and not parse_doc_number(s)
         and not is_date_line(s)
         and not _META_KEY_RE.search(s)
-        and not re.search(r"联系人|电话|https?:|www\.|\.(?:jpg|png|xls|doc|pdf)", s)
+        and not re.search(r"联系人|电话|https?:|www\.|\.(?:jpg|png|xls|doc|pdf)|记者|通讯员|本报讯|编辑|主编", s)
         and not (s[0] in "(（" and s[-1] in ")）")
         and s[-1] not in ":："
     )

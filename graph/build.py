@@ -173,16 +173,17 @@ def _body_parts(ex: Extraction, known: Callable[[str], bool], first: bool) -> It
             count = len(spans)
             # the first mention's offset and sentence, for readers that want context
             context = {"start": spans[0][0], "sentence": sentences.at(unit, spans[0][0])}
-            if unit == ex.cover_id:  # the cover letter is part of the document node
+            if unit in (ex.cover_id, ex.title_id):  # the cover letter and titles are part of the document node
+                part = "cover" if unit == ex.cover_id else "title"
                 yield EdgePart(
                     doc.id,
                     nid,
-                    "MENTIONS|cover",
+                    f"MENTIONS|{part}",
                     {
                         "type": "MENTIONS",
                         "count": count,
                         "spans": spans,
-                        "part": "cover",
+                        "part": part,
                         "doc_id": doc.id,
                         **context,
                     },

@@ -9,6 +9,7 @@ and documents collapse with a set.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
@@ -91,6 +92,20 @@ class DocumentMeta:
     issuer_type: str = "Agency"  # Institution for a school's own plan
     issuer_forms: tuple[str, ...] = ()  # the issuer as written where it differs (省教育厅, 市教育局)
     place: str | None = None  # the document's own place, from the gazetteer (宁波市)
+
+
+def document_titles(doc: DocumentMeta) -> str:
+    """A document's title lines as one text: headlines and titles name places and bodies too.
+
+    >>> document_titles(DocumentMeta("d", "x", "0", title="关于印发某某的通知", plan_title="某县2024年工作要点"))
+    '关于印发某某的通知'
+    """
+    return "\n".join(dict.fromkeys(t for t in (doc.title, doc.plan_title) if t and not _PLAN_TITLE_END.search(t)))
+
+
+# a plan's own title (某市2024年教育工作要点) is the document itself; a notice title or a
+# news headline (某县召开…推进会) names bodies, places and events
+_PLAN_TITLE_END = re.compile(r"(?:要点|计划|总结|安排|方案|任务|规划)》?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +242,18 @@ class Extraction:
         """Unit id of the cover letter (现将《…》印发给你们), whose mentions hang on the document."""
         return f"{self.document.id}:cover"
 
+    @property
+    def title_id(self) -> str:
+        """Unit id of the document's title lines (its notice title, then its plan title)."""
+        return f"{self.document.id}:title"
+
+    def title_text(self) -> str:
+        """The title lines as one unit: the notice title and the plan title, each once."""
+        return document_titles(self.document)
+
     def unit_texts(self) -> dict[str, str]:
         """Text of every unit a mention can point into, by unit id."""
-        texts = {self.document.id: self.preamble, self.cover_id: self.cover}
+        texts = {self.document.id: self.preamble, self.cover_id: self.cover, self.title_id: self.title_text()}
         texts.update({s.id: s.text for s in self.sections})
         texts.update({p.id: p.text for p in self.points})
         return texts

@@ -121,7 +121,7 @@ def mention_sentences(G: nx.MultiDiGraph, nid: str, limit: int | None = None) ->
     """Sentences that mention an entity, with the matched text located in each."""
     out: list[dict[str, Any]] = []
     for unit, _, data in G.in_edges(nid, data=True):
-        if data.get("type") != "MENTIONS" or data.get("part") == "cover":
+        if data.get("type") != "MENTIONS" or data.get("part") in ("cover", "title"):
             continue
         udata = G.nodes[unit]
         text = udata.get("text") or ""

@@ -264,7 +264,7 @@ class GraphSpool:
                 if v in keep and doc in keep and (doc, v) not in seen:
                     seen.add((doc, v))
                     H.add_edge(doc, v, type="MENTIONS", doc_id=doc)
-                if spans_needed[v] > 0 and d.get("part") != "cover":
+                if spans_needed[v] > 0 and d.get("part") not in ("cover", "title"):
                     spans = d["spans"][: spans_needed[v]]
                     spans_needed[v] -= len(spans)
                     quoted.add_edge(u, v, type="MENTIONS", spans=spans)
