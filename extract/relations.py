@@ -39,6 +39,7 @@ class TriggerRule:
     tail: tuple[str, ...]
     head_before: bool = False
     closer: tuple[str, ...] = ()
+    passive: bool = False  # 某推进会在某校召开: the event before the verb, held by the issuer
 
 
 @lru_cache(maxsize=2)
@@ -53,6 +54,7 @@ def load_triggers(path: Path = PATTERN_FILE) -> tuple[dict[str, list[TriggerRule
                 tail=tuple(obj["tail"]),
                 head_before=bool(obj.get("head_before")),
                 closer=tuple(obj.get("closer", ())),
+                passive=bool(obj.get("passive")),
             )
             rules.setdefault(rule.trigger, []).append(rule)
     ordered = sorted(rules, key=len, reverse=True)
@@ -164,6 +166,11 @@ class RelationReader:
                 if _ENUM_PARENT.match(text[objects[k - 1].end_char : objects[k].start_char]):
                     objects = objects[k:]
                     break
+            if not objects and rule.passive and subject is None and before:
+                # 2024年某县…推进会在某校顺利召开: the meeting is the grammatical subject
+                last = before[-1]
+                if last.label_ in rule.tail and _PASSIVE_GAP.fullmatch(text[last.end_char : m.start()]):
+                    objects = [last]
             out.extend(Relation(rule.type, head, _key(e), evidence) for e in objects)
         elif rule.type == "PARTNERS_WITH":
             if rule.closer:
@@ -210,6 +217,9 @@ class RelationReader:
                 if dependents:
                     out.append(Relation("BASED_ON", _key(dependents[0]), _key(b), evidence))
         return out
+
+
+_PASSIVE_GAP = re.compile(r"\s*(?:在[^，,。；;：:]{1,30}?)?(?:顺利|隆重|正式|胜利|如期)?\s*")
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
