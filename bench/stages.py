@@ -69,7 +69,7 @@ def measure(files: list[Path], reps: int) -> tuple[int, list[tuple[str, float]]]
     """(characters, [(stage, CPU seconds)]) for extracting `files` stage by stage."""
     import spacy
 
-    from extract.pipeline import _extract, _with_context, build_nlp, extract_segments
+    from extract.pipeline import _extract, _read, _with_context, build_nlp, extract_segments
     from extract.read import read_document
     from extract.stream import _loaded, json_line
     from extract.structure import parse_structure
@@ -78,7 +78,9 @@ def measure(files: list[Path], reps: int) -> tuple[int, list[tuple[str, float]]]
     _loaded()
     raws = [read_document(f) for f in files]
     chars = sum(len(r.text) for r in raws)
-    structures = [parse_structure(r.text, source=r.path.name, sha256=r.sha256, encoding=r.encoding) for r in raws]
+    read = [_read(r, nlp) for r in raws]  # structure, with the issuer named with its place
+    structures = [s for s, _locale in read]
+    locales = [locale for _s, locale in read]
     chunks = [piece for s in structures for piece in _pieces(s)]
     issuer = None
     stages: list[tuple[str, float]] = []
@@ -112,12 +114,12 @@ def measure(files: list[Path], reps: int) -> tuple[int, list[tuple[str, float]]]
     stand_in = _Replay()
 
     def assembly() -> None:
-        for s, docs in zip(structures, done, strict=True):
+        for s, locale, docs in zip(structures, locales, done, strict=True):
             stand_in.docs = docs
-            _extract(s, stand_in)  # type: ignore[arg-type]
+            _extract(s, stand_in, locale)  # type: ignore[arg-type]
 
     stages.append(("assembly (records, merging)", _best(assembly, reps)))
-    records = [_extract(s, nlp) for s in structures]
+    records = [_extract(s, nlp, locale) for s, locale in zip(structures, locales, strict=True)]
     stages.append(("JSON line", _best(lambda: [json_line(r) for r in records] and None, reps)))
 
     def end_to_end() -> None:

@@ -108,7 +108,7 @@ class Rules:
         """(start, suffix) in text order, the longest suffix at each start: one automaton pass.
 
         >>> load_rules().suffix_starts("实施国培计划，建设华东师范大学附属中学")
-        [(4, '计划'), (11, '师范大学'), (13, '大学'), (17, '中学')]
+        [(4, '计划'), (11, '师范大学'), (13, '大学'), (15, '附属中学'), (17, '中学')]
         """
         longest: dict[int, tuple[int, int]] = {}  # start → (length, word index) of the longest suffix there
         for i, start, end in self.suffix_ac.spans(text):
@@ -448,7 +448,7 @@ class EntityRules:
                     # (2024年度某县…推进会, 某县2021年…运动会), else cut after it
                     # (年滨海新区, 2020年“某某”行动): never split at 年
                     after = pos + (2 if text.startswith("年度", pos) else 1)
-                    if label in ("Event", "Program") and text[after : after + 1] not in "“\"「":
+                    if label in ("Event", "Program") and text[after : after + 1] not in '“"「':
                         pos = k
                         continue
                     pos = after
@@ -506,8 +506,10 @@ class EntityRules:
         leading = self.rules.leading
         while i < len(words) and cut + len(words[i]) <= prefix_len:
             w = words[i]
-            # a fixed phrase the dictionary calls a noun may still open with an adverb (充分发挥)
-            if opens_name(w) and w not in leading and not (len(w) >= 4 and tag(w[:2]) in ("d", "ad")):
+            # a fixed phrase the dictionary calls a noun may still open with an adverb or a
+            # listed verb (充分发挥, 举办活动)
+            phrase_opens = len(w) >= 4 and (tag(w[:2]) in ("d", "ad") or w[:2] in self.rules.boundaries)
+            if opens_name(w) and w not in leading and not phrase_opens:
                 break
             cut += len(w)
             i += 1
@@ -516,9 +518,9 @@ class EntityRules:
             pos = cut
             for j in range(i, len(words)):
                 pos += len(words[j])
-                if is_verb(words[j]) and j + 1 < len(words) and pos <= prefix_len:
-                    if self.rules.is_generic(normalize_name(name[pos:prefix_len])):
-                        return None
+                verb_phrase = is_verb(words[j]) and j + 1 < len(words) and pos <= prefix_len
+                if verb_phrase and self.rules.is_generic(normalize_name(name[pos:prefix_len])):
+                    return None
         return cut
 
     def _accept_rest(self, prefix: str, rule: SuffixRule, text: str, start: int, end: int) -> int | None:
@@ -572,7 +574,9 @@ class EntityRules:
             # verb, not part of the name (but 第五届长三角… keeps its ordinal)
             for k in range(1, min(3, len(prefix) - 1)):
                 n = lexicon.place_at(prefix, k)
-                if (n >= 3 or (n and prefix[k : k + n] in _REGIONS)) and not prefix.startswith(("第", "首", "全", "中共")):
+                if (n >= 3 or (n and prefix[k : k + n] in _REGIONS)) and not prefix.startswith(
+                    ("第", "首", "全", "中共")
+                ):
                     cut = k
                     break
         cut += lead_verb
@@ -646,7 +650,9 @@ _AFTER_PROGRAM = frozenset("式性师力化")  # 项目式学习, 计划性, 工
 _NUMBERED_SCHOOL = re.compile(
     r"(?<![第\d一二三四五六七八九十])(?P<num>[一二三四五六七八九十]{1,3}|\d{1,3})\s*中(?![全心央国华层等级期旬间文外学小职专共医药部型高段标秋考断止毒奖性选方\d])"
 )
-_LOCAL_SCHOOL = re.compile(r"^[市县区](?:第?[一二三四五六七八九十\d]+|实验|第[一二三四五六七八九十]+实验|实验第[一二三四五六七八九十]+)$")
+_LOCAL_SCHOOL = re.compile(
+    r"^[市县区](?:第?[一二三四五六七八九十\d]+|实验|第[一二三四五六七八九十]+实验|实验第[一二三四五六七八九十]+)$"
+)
 _COMPOUND_LINKS = ("附属", "附设", "第一附属", "第二附属")
 _PART_SUFFIXES = frozenset({"校区", "分校", "学院", "研究院", "研究所", "研究中心", "附属中学", "附属小学"})
 _INNER_UNIT = re.compile(r"(?:学校|学院|大学|公司|中心|幼儿园|中学|小学)(?=.{2,})")
@@ -730,7 +736,8 @@ class EntityResolver:
             and span.kb_id_.endswith(_PROGRAM_ENDS)
             and text[max(0, span.start_char - 1) : span.start_char] != "《"
         ):
-            return Candidate(span.start, span.end, span.start_char, span.end_char, "Program", span.kb_id_, span.id_)
+            name = normalize_name(span.kb_id_)  # a programme's name drops the quotes a title keeps
+            return Candidate(span.start, span.end, span.start_char, span.end_char, "Program", name, span.id_)
         return span
 
     def _split_possessor(self, spans: list[Candidate]) -> list[Candidate]:

@@ -287,16 +287,20 @@ def split_bodies(text: str, *, institution: bool = False) -> list[str]:
     (['省委教育工委', '省教育厅'], ['中共西安市教育局委员会', '西安市教育局'])
     >>> split_bodies("内蒙古自治区党委高校工委、内蒙古自治区教育厅")
     ['内蒙古自治区党委高校工委', '内蒙古自治区教育厅']
-    >>> split_bodies("市委市政府"), split_bodies("厦门市教育局办公室")
-    (['市委', '市政府'], ['厦门市教育局办公室'])
+    >>> split_bodies("市委市政府"), split_bodies("厦门市教育局办公室"), split_bodies("某市教育和体育局")
+    (['市委', '市政府'], ['厦门市教育局办公室'], ['某市教育和体育局'])
     """
     out: list[str] = []
-    for piece in re.split(r"[\s\u3000、,，和与及]+", text.strip()):
+    for piece in re.split(r"[\s\u3000、,，]+", text.strip()):
         if not piece:
             continue
         parts = _split_adjacent(piece, institution)
         if parts is None:
-            return []
+            # 某局和某局: 和 joins two bodies only where it does not sit inside one (教育和体育局)
+            halves = [_split_adjacent(h, institution) for h in re.split(r"[和与及]", piece)]
+            if len(halves) < 2 or any(h is None for h in halves):
+                return []
+            parts = [name for h in halves for name in h or ()]
         out.extend(parts)
     return out
 

@@ -110,9 +110,8 @@ def _plausible(text: str, start: int, end: int, entry: LexEntry) -> bool:
         prev = text[start - 1]
         if _CJK_CHAR.match(prev) and prev not in _FUNCTION_CHARS and prev not in "、省市州":
             return False
-    if entry.label == "Place" and len(surface) == 2 and not _on_word_bounds(text, start, end):
-        return False  # 章贡 in 文章贡献, 利通 in 顺利通过, 新邵 in 新邵阳讯: a word runs across the hit
-    return True
+    # 章贡 in 文章贡献, 利通 in 顺利通过, 新邵 in 新邵阳讯: a word runs across the hit
+    return not (entry.label == "Place" and len(surface) == 2 and not _on_word_bounds(text, start, end))
 
 
 def _on_word_bounds(text: str, start: int, end: int) -> bool:

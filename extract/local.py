@@ -159,8 +159,8 @@ def find_locale(text: str, *, issuers: tuple[str, ...], doc_number: str | None, 
     if level is None:
         return Locale()
     if level == "省" and doc_number and doc_number[0] in PROVINCE_ABBREVIATIONS:
-        place = PROVINCE_ABBREVIATIONS[doc_number[0]]
-        return Locale(place, chain_of(place, lexicon), level)
+        province = PROVINCE_ABBREVIATIONS[doc_number[0]]
+        return Locale(province, chain_of(province, lexicon), level)
     place = _place_at_level(text, level, lexicon)
     return Locale(place, chain_of(place, lexicon) if place else (), level)
 
@@ -215,7 +215,9 @@ def is_generic_local(name: str) -> bool:
     (True, False, False)
     """
     m = _GENERIC_BODY.match(name)
-    return bool(m) and "@" not in name and name[:2] not in _NOT_LEVEL and not (m.group(1) and name[2:4] in _NOT_LEVEL)
+    if m is None or "@" in name:
+        return False
+    return name[:2] not in _NOT_LEVEL and not (m.group(1) and name[2:4] in _NOT_LEVEL)
 
 
 def issuer_from_body(text: str, lexicon: Lexicon) -> IssuerFinding | None:

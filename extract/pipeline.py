@@ -38,7 +38,6 @@ from extract.tokenizer import CharTokenizer
 from graph.errors import InputError
 from graph.model import (
     DocumentMeta,
-    document_titles,
     Entity,
     EntityKey,
     Evidence,
@@ -46,6 +45,7 @@ from graph.model import (
     Mention,
     Relation,
     Target,
+    document_titles,
 )
 
 log = logging.getLogger(__name__)
@@ -107,9 +107,9 @@ def read_patterns(path: Path) -> list[dict[str, object]]:
     return out
 
 
-def _units(structure: Structure) -> Iterator[tuple[str, str]]:
-    """(unit id, text) for everything that can mention entities."""
-    titles = document_titles(structure.document)
+def _units(structure: Structure, *, first: bool = True) -> Iterator[tuple[str, str]]:
+    """(unit id, text) for everything that can mention entities; the titles once, in the first segment."""
+    titles = document_titles(structure.document) if first else ""
     if titles.strip():
         yield f"{structure.document.id}:title", titles
     if structure.cover.strip():
@@ -126,7 +126,9 @@ def _units(structure: Structure) -> Iterator[tuple[str, str]]:
 _COLLECTIVE_HEAD = re.compile(
     r"(?:学校|单位|幼儿园|学院|大学|中学|小学|中小学|高校|院校|中心学校|初中|高中|中职学校|事业单位|部门)[)）]?$"
 )
-_BODY_HEAD = re.compile(r"(?:局|厅|委|委员会|工委|政府|办|教办|处室|科室|股室|处|科|股|学区|片区|机构|中心|办公室)[)）]?$")
+_BODY_HEAD = re.compile(
+    r"(?:局|厅|委|委员会|工委|政府|办|教办|处室|科室|股室|处|科|股|学区|片区|机构|中心|办公室)[)）]?$"
+)
 
 
 def addressee_type(name: str) -> str | None:
@@ -263,7 +265,7 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
         if (kind := addressee_type(addressee)) is not None:
             mentions.setdefault(EntityKey(kind, addressee), [])
 
-    units = list(_units(structure))
+    units = list(_units(structure, first=segment is None or segment[0] == 0))
     pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
     docs = nlp.pipe(_with_context(nlp, chunk, unit_id, issuer) for unit_id, _offset, chunk in pieces)
     # One object per distinct surface, key and sentence: a plan of 10⁵ mentions

@@ -69,7 +69,8 @@ class Structure:
 # Where a page ran a numbered heading into the text before it: after a sentence
 # end (…力量。一、加强…), or a point number squeezed between two words (领导1.深化).
 _INLINE_HEADING = re.compile(
-    r"(?<=[。；;！？!?])[ \t\u3000]*(?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、](?!\d))"
+    r"(?<=[。；;！？!?])[ \t\u3000]*"
+    r"(?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,3}[.．、](?!\d))"
     r"|(?<=[\u4e00-\u9fff])(?=\d{1,2}[.．][\u4e00-\u9fff])"
 )
 
@@ -121,7 +122,8 @@ def split_addressees(line: str) -> tuple[str, ...]:
     for text, before in pieces:
         if not text:
             continue
-        joins = before == "、" and parts and not _ORG_END.search(parts[-1])
+        # a bare head noun shares the modifier before it: 区属各学校、幼儿园
+        joins = before == "、" and parts and (not _ORG_END.search(parts[-1]) or text in _BARE_HEADS)
         if joins:
             parts[-1] += "、" + text
         else:
@@ -129,7 +131,10 @@ def split_addressees(line: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-_ORG_END = re.compile(r"(?:局|室|单位|学校|园|校|中心|部门|办|委|厅|政府|高校|高中|中学|小学|院校|学区|片区|机构|[)）])$")
+_BARE_HEADS = frozenset({"幼儿园", "学校", "中小学", "小学", "中学", "单位", "高校", "中职学校", "普通高中"})
+_ORG_END = re.compile(
+    r"(?:局|室|单位|学校|园|校|中心|部门|办|委|厅|政府|高校|高中|中学|小学|院校|学区|片区|机构|[)）])$"
+)
 
 
 def _heading(text: str) -> str:
@@ -358,7 +363,7 @@ def _inline_signature(s: str) -> tuple[list[str], str] | None:
 
 
 def _issuer_from_first_lines(lines: list[_Line], info: _HeaderInfo) -> None:
-    """A page that numbered its notice as the first point: 1、某市教育局关于印发…的通知…请遵照执行。 某市教育局 2020年1月8日."""
+    """A page that numbered its notice as the first point (1、某市教育局关于印发…的通知…某市教育局 2020年1月8日)."""
     for line in lines:
         s = line.stripped
         notice = _NOTICE_TITLE.search(s)

@@ -9,6 +9,7 @@ from cli import app
 from extract.evaluate import evaluate
 from extract.pipeline import extract_document
 from extract.read import RawDocument
+from extract.realdev import evaluate_realdev
 from tests.conftest import EXAMPLES, ROOT
 
 
@@ -24,9 +25,19 @@ HEADER = (
 
 
 def test_gold_scores_stay_above_the_bar():
-    """The examples' gold: the bar is below today's figures, so a regression fails here."""
+    """The examples' gold by the dev set's guidelines: the bars are below today's figures, so a regression fails."""
+    report = evaluate_realdev(ROOT / "tests" / "gold" / "realdev-format" / "examples.jsonl", plan_dirs=[EXAMPLES])
+    assert report.strict.f1 >= 0.90
+    assert report.relations.f1 >= 0.90
+    assert report.targets.f1 >= 0.95
+    assert report.issuer.value == 1.0
+
+
+def test_first_gold_scores_stay_above_their_bar():
+    """The examples' first gold, of older conventions (the plan's own title a Policy, 完成 a trigger, every
+    member of a listed container implemented): lower than the guidelines' gold, and still watched."""
     report = evaluate(ROOT / "tests" / "gold", plan_dirs=[EXAMPLES])
-    assert report.entities["ALL"].f1 >= 0.88
+    assert report.entities["ALL"].f1 >= 0.85
     assert report.relations["ALL"].f1 >= 0.85
     assert report.targets.f1 >= 0.95
 
@@ -59,7 +70,9 @@ def test_rules_on_new_text(nlp):
     } <= names
     rels = {(r.type, r.head.name, r.tail.name) for r in ex.relations}
     assert ("PARTNERS_WITH", "某市教育局", "浙江大学") in rels
-    assert ("IMPLEMENTS", "某市教育局", "强师计划") in rels
+    # “强师计划”“青蓝工程”等两大工程: the verb acts on the container, the members are its parts
+    assert ("IMPLEMENTS", "某市教育局", "两大工程") in rels
+    assert ("IMPLEMENTS", "某市教育局", "强师计划") not in rels
     assert ("ORGANIZES", "某市教育局", "全市青年教师教学技能大赛") in rels
     assert ("PART_OF", "青蓝工程", "两大工程") in rels
     targets = {(t.value, t.unit, t.qualifier) for t in ex.targets}

@@ -9,7 +9,9 @@ def rels(ex):
 
 
 def test_subjectless_sentences_belong_to_the_issuer(extractions):
-    assert ("IMPLEMENTS", "白城市教育局", "国培计划") in rels(extractions[BAICHENG.name])
+    assert ("IMPLEMENTS", "白城市教育局", "特岗计划") in rels(extractions[BAICHENG.name])
+    # 高质量完成国培计划: 完成 is not a trigger (the gold guidelines)
+    assert ("IMPLEMENTS", "白城市教育局", "国培计划") not in rels(extractions[BAICHENG.name])
     assert ("ORGANIZES", "白城市教育局", "全市教师作业设计大赛") in rels(extractions[BAICHENG.name])
 
 

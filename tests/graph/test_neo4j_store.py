@@ -115,15 +115,15 @@ def test_interrupted_document_is_redone(neo4j_store, G):
 EXPECT = {
     "shared_programmes": ({}, lambda rows: ["双减", 2] in [r[:2] for r in rows]),
     "entity_neighbourhood": (
-        {"name": "国培计划"},
+        {"name": "特岗计划"},
         lambda rows: any(
-            r[0] == "IMPLEMENTS" and r[1] == "in" and r[3] == "白城市教育局" and r[4] == "完成" for r in rows
+            r[0] == "IMPLEMENTS" and r[1] == "in" and r[3] == "白城市教育局" and r[4] == "实施" for r in rows
         ),
     ),
     "partners": ({}, lambda rows: ["诸暨市教育体育局", "华东师范大学"] in [r[:2] for r in rows]),
     "leaders": ({}, lambda rows: ["白城职业技术学院", "Institution", "新能源市域产教联合体"] in [r[:3] for r in rows]),
     "programme_institutions": (
-        {"programme": "国培计划"},
+        {"programme": "特岗计划"},
         lambda rows: ["白城市教育局", "Agency", "IMPLEMENTS", 1] in rows,
     ),
     "targets_by_document": (
