@@ -524,6 +524,11 @@ class EntityRules:
         return cut
 
     def _accept_rest(self, prefix: str, rule: SuffixRule, text: str, start: int, end: int) -> int | None:
+        acting = _PERSON_ACTING.search(prefix) if rule.label in ("Agency", "Institution") else None
+        if acting:
+            # 某局党组副书记张三代表某局: a person's post and name, then what they act for
+            rest = self._accept_rest(prefix[acting.end() :], rule, text, start + acting.end(), end)
+            return None if rest is None else acting.end() + rest
         # after a number, the measure word is not part of the name: 3个…中心
         lead = len(prefix) - len(prefix.lstrip("个所项名批家位条支只座"))
         if lead and start > 0 and text[start - 1].isdigit():
@@ -602,6 +607,9 @@ class EntityRules:
             return None
         if rule.label == "Institution" and "各" in plain:
             return None  # 市直各学校, 各赛点学校: a collective of schools, not one
+        n_place = self.lexicon.place_at(plain, 0)
+        if rule.suffix == "学校" and n_place and self.rules.is_generic(plain[n_place:]):
+            return None  # 杭州学校, 某县义务教育学校: a place's schools, not one school
         if rule.label == "Institution" and _LOCAL_SCHOOL.match(plain):
             return cut  # 市实验小学, 县第二中学: the city's own school, named with its place later
         if self.rules.is_generic(plain):
@@ -647,6 +655,10 @@ _PLENUM = re.compile(r"[一二三四五六七八九十]+届|[一二三四五六�
 _AFTER_XUE = frozenset("生校段阶教部习科年类期位")
 _WORDS_WITH_FUNCTION_CHAR = frozenset({"中等", "高等", "初等", "同等", "平等", "对等", "均等", "相等", "优等", "以及"})
 _AFTER_PROGRAM = frozenset("式性师力化")  # 项目式学习, 计划性, 工程师: the suffix is inside a word
+_PERSON_ACTING = re.compile(
+    r"(?:书记|局长|主任|部长|处长|科长|股长|主席|县长|市长|省长|州长|区长|院长|校长|委员|常委|成员|同志)"
+    r"[\u4e00-\u9fff]{1,4}?(?:代表|率领|率|出席|主持|陪同|带领)"
+)
 _NUMBERED_SCHOOL = re.compile(
     r"(?<![第\d一二三四五六七八九十])(?P<num>[一二三四五六七八九十]{1,3}|\d{1,3})\s*中(?![全心央国华层等级期旬间文外学小职专共医药部型高段标秋考断止毒奖性选方\d])"
 )

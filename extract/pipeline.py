@@ -257,8 +257,8 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
     aliases: dict[EntityKey, set[str]] = defaultdict(set)
     relations: list[Relation] = []
     targets: list[Target] = []
-    for name in meta.issuers:
-        mentions.setdefault(EntityKey(meta.issuer_type, name), [])
+    for name in meta.issuers if meta.issuer_source != "inferred" else ():
+        mentions.setdefault(EntityKey(meta.issuer_type, name), [])  # an inferred issuer is not in the text
     if issuer is not None:
         aliases[issuer].update(meta.issuer_forms)
     for addressee in meta.addressees:

@@ -199,9 +199,15 @@ def _body_parts(ex: Extraction, known: Callable[[str], bool], first: bool) -> It
             if m.point in texts:
                 sentence_members[(m.point, sentences.index(m.point, m.start))].add(nid)
     # Extraction wrote issuer and addressees in the entities' normal form.
-    issuer = entity_id(EntityKey("Agency", doc.issuer)) if doc.issuer and first else ""
-    if issuer and known(issuer):
-        yield EdgePart(issuer, doc.id, "ISSUED", {"type": "ISSUED", "doc_id": doc.id})
+    for name in (doc.issuers or ((doc.issuer,) if doc.issuer else ())) if first else ():
+        key = EntityKey(doc.issuer_type, name)
+        issuer = entity_id(key)
+        if not known(issuer):  # inferred, so named nowhere in the text: a bare node, for the ISSUED edge
+            yield EntityPart(issuer, key.type, key.name, (), 0)
+        data = {"type": "ISSUED", "doc_id": doc.id}
+        if doc.issuer_source:
+            data["source"] = doc.issuer_source
+        yield EdgePart(issuer, doc.id, "ISSUED", data)
     for a in doc.addressees if first else ():
         for etype in ("Agency", "Institution"):  # schools and units are addressed too
             if known(entity_id(EntityKey(etype, a))):
