@@ -27,6 +27,8 @@ def aliases(ex, name):
     return next(set(e.aliases) for e in ex.entities if e.name == name)
 
 
+LETTER = "各县(市、区)教育局:\n现将《要点》印发给你们。\n"
+NOTICE = "关于印发《2025年全市教育工作要点》的通知\n"
 BODY = "\n1.深化改革。实施强师工程，举办全市教师技能大赛。\n2.加强保障。推进教育数字化。\n"
 
 
