@@ -401,6 +401,16 @@ class EntityRules:
                 start = end - len(bodies[-1])
                 name, prefix = bodies[-1], bodies[-1][: -len(suffix)]
             accepted = self._accept(prefix, rule, text, start, end)
+            if accepted is None and rule.label in ("Event", "Program"):
+                # 数字校园创建工作推进会: a listed verb inside the name cut it to generic words;
+                # the name runs on to the boundary before that verb
+                verb = next(
+                    (n for n in rules.boundary_lengths if n > 1 and text[start - n : start] in rules.boundaries), 0
+                )
+                wider = self._left_edge(text, start - verb, marks, rule.label) if verb else None
+                if wider is not None and wider < start - verb:
+                    start, prefix = wider, text[wider:at]
+                    accepted = self._accept(prefix, rule, text, start, end)
             if accepted is not None:
                 s = start + accepted
                 add_candidate(doc, view, s, end, rule.label, text[s:end], "suffix")

@@ -120,6 +120,8 @@ def _on_word_bounds(text: str, start: int, end: int) -> bool:
     >>> _on_word_bounds("顺利通过验收", 1, 3), _on_word_bounds("考察安徽重要讲话", 2, 4)
     (False, True)
     """
+    if (start == 0 or not _CJK_CHAR.match(text[start - 1])) and (end >= len(text) or not _CJK_CHAR.match(text[end])):
+        return True  # nothing to run across
     lo = max(0, start - 4)
     window = text[lo : min(len(text), end + 4)]
     bounds, pos = {0}, 0

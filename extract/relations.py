@@ -104,7 +104,8 @@ class RelationReader:
                 bounds = [(e.start_char, e.end_char) for e in in_sentence]
                 for m in found:
                     a, b = m.span()
-                    if not any(es < b and a < ee for es, ee in bounds):
+                    # a trigger inside a name is no verb; nor is one that opens a noun (负责人, 组织部)
+                    if not any(es < b and a < ee for es, ee in bounds) and text[b : b + 1] not in _NOUN_AFTER_TRIGGER:
                         triggers.append(m)
             if triggers:
                 clauses = _clauses(text, s_start, s_end)
@@ -241,7 +242,9 @@ def _subject(before: list[Candidate], c_start: int, text: str) -> Candidate | No
 
 
 _SPECIFIC = {"zone": 4, "county": 3, "": 3, "prefecture": 2, "province": 1}
-_ENUM_PARENT = re.compile(r"^\s*[”\"」]?\s*等")
+# “A”“B”等五大工程: the container follows 等 directly (A等17所学校为某市… names no container)
+_ENUM_PARENT = re.compile(r"\s*[”\"」]?\s*等\s*[“\"「]?\s*$")
+_NOUN_AFTER_TRIGGER = frozenset("人者部方")
 
 
 def _part_of_enumerations(text: str, ents: list[Candidate], unit: str | None, sentence: str) -> list[Relation]:
