@@ -206,7 +206,7 @@ def _body_parts(ex: Extraction, known: Callable[[str], bool], first: bool) -> It
             yield EntityPart(issuer, key.type, key.name, (), 0)
         data = {"type": "ISSUED", "doc_id": doc.id}
         if doc.issuer_source:
-            data["source"] = doc.issuer_source
+            data["read_from"] = doc.issuer_source  # (not "source": node-link JSON names the edge's ends so)
         yield EdgePart(issuer, doc.id, "ISSUED", data)
     for a in doc.addressees if first else ():
         for etype in ("Agency", "Institution"):  # schools and units are addressed too
