@@ -125,6 +125,9 @@ def _document_node(ex: Extraction) -> Iterator[Part]:
             "source": doc.source,
             "sha256": doc.sha256,
             "addressees": list(doc.addressees),
+            "issuers": list(doc.issuers),
+            "issuer_source": doc.issuer_source,
+            "place": doc.place,
         },
     )
 

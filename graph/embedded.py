@@ -55,6 +55,9 @@ NODE_PROPS: dict[str, str] = {
     "source": "STRING",
     "sha256": "STRING",
     "addressees": "STRING[]",
+    "issuers": "STRING[]",
+    "issuer_source": "STRING",
+    "place": "STRING",
     "level": "INT64",
     "ordinal": "STRING",
     "number": "INT64",
@@ -77,6 +80,7 @@ REL_PROPS: dict[str, str] = {
     "sentence": "STRING",
     "trigger": "STRING",
     "part": "STRING",
+    "read_from": "STRING",
     "start": "INT64",
     "end": "INT64",
     "count": "INT64",
@@ -88,7 +92,7 @@ NODE_TABLES = frozenset((*STRUCTURE, *ENTITY_TYPES))
 REL_PAIRS: dict[str, list[tuple[str, str]]] = {
     "HAS_SECTION": [("Document", "Section"), ("Section", "Section")],
     "HAS_POINT": [("Document", "Point"), ("Section", "Point")],
-    "ISSUED": [("Agency", "Document")],
+    "ISSUED": [("Agency", "Document"), ("Institution", "Document")],  # a school issues its own plan
     "ADDRESSED_TO": [("Document", "Agency"), ("Document", "Institution")],
     "MENTIONS": list(product(UNITS, ENTITY_TYPES)),
     "SETS_TARGET": [("Point", "Target")],
@@ -121,7 +125,7 @@ def _node_row(nid: str, data: dict[str, Any]) -> dict[str, Any]:
         row["key"] = nid
     if data.get("kind") == "Document":
         row["complete"] = True
-    for k in ("addressees", "aliases"):
+    for k in ("addressees", "aliases", "issuers"):
         value = row[k]
         row[k] = list(value) if value is not None else None
     return row

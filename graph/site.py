@@ -100,6 +100,28 @@ def _outline(G: nx.MultiDiGraph, doc_id: str, hrefs: dict[str, str]) -> list[dic
     return blocks
 
 
+_READ_FROM = {
+    "field": "发文机关 field",
+    "notice": "notice title",
+    "signature": "signature",
+    "title": "plan title",
+    "publisher": "publishing body",
+    "source": "source field",
+    "value": "header value",
+    "body": "named in the text",
+    "inferred": "inferred: not written in the text",
+}
+
+
+def _issuer_fact(dd: dict[str, Any]) -> str | None:
+    """The issuers, and where they were read, so a reader can judge them."""
+    issuers = dd.get("issuers") or ([dd["issuer"]] if dd.get("issuer") else [])
+    if not issuers:
+        return None
+    how = _READ_FROM.get(dd.get("issuer_source") or "")
+    return "、".join(issuers) + (f" ({how})" if how else "")
+
+
 def build_site(G: nx.MultiDiGraph, site_dir: Path) -> Path:
     """Write the site into `site_dir`; returns the index page."""
     ensure_dir(site_dir)
@@ -200,7 +222,8 @@ def build_site(G: nx.MultiDiGraph, site_dir: Path) -> Path:
             (k, v)
             for k, v in (
                 ("标题 Title", dd.get("title")),
-                ("发文机关 Issuer", dd.get("issuer")),
+                ("发文机关 Issuer", _issuer_fact(dd)),
+                ("地区 Place", dd.get("place")),
                 ("文号 Number", dd.get("doc_number")),
                 ("成文日期 Issued", dd.get("issued_date")),
                 ("发布日期 Published", dd.get("published_date")),
