@@ -30,6 +30,7 @@ from extract import relations as _relations  # noqa: F401
 from extract import targets as _targets  # noqa: F401
 from extract.normalize import clean_surface, normalize_name, simplify_chars
 from extract.read import RawDocument, iter_input_files, read_document
+from extract.responsibility import read_tags
 from extract.structure import Structure, parse_structure
 from extract.textview import ents_of
 from extract.tokenizer import CharTokenizer
@@ -190,7 +191,9 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
     for addressee in meta.addressees:
         mentions.setdefault(EntityKey(addressee_type(addressee), addressee), [])
 
-    units = list(_units(structure))
+    # Responsibility tags (责任科室：…) are read apart; the rules see them blanked.
+    tags = read_tags(_units(structure), doc_id=meta.id, issuer=meta.issuer)
+    units = [(unit_id, tags.blank(unit_id, text)) for unit_id, text in _units(structure)]
     pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
     docs = nlp.pipe(_with_context(nlp, chunk, unit_id, issuer) for unit_id, _offset, chunk in pieces)
     # One object per distinct surface, key and sentence: a plan of 10⁵ mentions
@@ -219,6 +222,8 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
                 continue
             key = found
             start, end = offset + ent.start_char, offset + ent.end_char
+            if tags.overlaps(unit_id, start, end):
+                continue  # a name read into a blanked tag is not in the text
             if (key.type, key.name, start, end) not in seen_mentions:
                 seen_mentions.add((key.type, key.name, start, end))
                 mentions[key].append(Mention(unit_id, start, end, surface))
@@ -242,6 +247,8 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
         Relation(r.type, renamed.get(r.head, r.head), renamed.get(r.tail, r.tail), r.evidence) for r in relations
     ]
     targets = [replace(t, about=renamed.get(t.about, t.about)) if t.about else t for t in targets]
+    tags.add_entities(mentions, aliases)
+    relations = tags.restore_evidence(relations)
 
     entities = tuple(
         Entity(type=k.type, name=k.name, aliases=tuple(sorted(aliases[k] - {k.name})), mentions=tuple(ms))
@@ -250,7 +257,7 @@ def _extract(structure: Structure, nlp: Language, segment: tuple[int, int] | Non
     return Extraction(
         document=meta,
         sections=tuple(structure.sections),
-        points=tuple(structure.points),
+        points=tags.points(structure.points),
         entities=entities,
         relations=tuple(_dedupe_relations(relations)),
         targets=tuple(targets),
