@@ -32,6 +32,7 @@ from extract.lexicon import Lexicon, load_lexicon
 from extract.local import Locale, find_locale, infer_issuer, is_generic_local, issuer_from_body, qualify
 from extract.normalize import clean_surface, normalize_name, simplify_chars
 from extract.read import RawDocument, iter_input_files, read_document
+from extract.responsibility import read_tags
 from extract.structure import Structure, parse_structure
 from extract.textview import ents_of
 from extract.tokenizer import CharTokenizer
@@ -265,7 +266,15 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
         if (kind := addressee_type(addressee)) is not None:
             mentions.setdefault(EntityKey(kind, addressee), [])
 
-    units = list(_units(structure, first=segment is None or segment[0] == 0))
+    all_units = list(_units(structure, first=segment is None or segment[0] == 0))
+    # Responsibility tags (责任科室：…) are read apart; the rules see them blanked.
+    tags = read_tags(
+        all_units,
+        doc_id=meta.id,
+        issuer=meta.issuer,
+        local=lambda unit: qualify(unit, locale, meta.id) if is_generic_local(unit) else None,
+    )
+    units = [(unit_id, tags.blank(unit_id, text)) for unit_id, text in all_units]
     pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
     docs = nlp.pipe(_with_context(nlp, chunk, unit_id, issuer) for unit_id, _offset, chunk in pieces)
     # One object per distinct surface, key and sentence: a plan of 10⁵ mentions
@@ -294,6 +303,8 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
                 continue
             key = found
             start, end = offset + ent.start_char, offset + ent.end_char
+            if tags.overlaps(unit_id, start, end):
+                continue  # a name read into a blanked tag is not in the text
             if (key.type, key.name, start, end) not in seen_mentions:
                 seen_mentions.add((key.type, key.name, start, end))
                 mentions[key].append(Mention(unit_id, start, end, surface))
@@ -323,6 +334,8 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
         if r.tail.name not in titles
     ]
     targets = [replace(t, about=renamed.get(t.about, t.about)) if t.about else t for t in targets]
+    tags.add_entities(mentions, aliases)
+    relations = tags.restore_evidence(relations)
 
     entities = tuple(
         Entity(type=k.type, name=k.name, aliases=tuple(sorted(aliases[k] - {k.name})), mentions=tuple(ms))
@@ -331,7 +344,7 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
     return Extraction(
         document=meta,
         sections=tuple(structure.sections),
-        points=tuple(structure.points),
+        points=tags.points(structure.points),
         entities=entities,
         relations=tuple(_dedupe_relations(relations)),
         targets=tuple(targets),

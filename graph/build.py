@@ -218,6 +218,19 @@ def _body_parts(ex: Extraction, known: Callable[[str], bool], first: bool) -> It
                     doc.id, entity_id(EntityKey(etype, a)), "ADDRESSED_TO", {"type": "ADDRESSED_TO", "doc_id": doc.id}
                 )
 
+    # The units a point's tag puts in charge of it; extraction made each an Agency of the document.
+    for p in ex.points:
+        for charged in p.responsible:
+            agency = entity_id(EntityKey("Agency", charged.name))
+            if not known(agency):  # a record written by hand, with no entity for the unit
+                yield EntityPart(agency, "Agency", charged.name, (), 0)
+            yield EdgePart(
+                agency,
+                p.id,
+                f"RESPONSIBLE_FOR|{charged.role}",
+                {"type": "RESPONSIBLE_FOR", "role": charged.role, "doc_id": doc.id},
+            )
+
     for t in ex.targets:
         yield NodePart(
             t.id,

@@ -79,6 +79,7 @@ REL_PROPS: dict[str, str] = {
     "point_id": "STRING",
     "sentence": "STRING",
     "trigger": "STRING",
+    "role": "STRING",
     "part": "STRING",
     "read_from": "STRING",
     "start": "INT64",
@@ -98,6 +99,7 @@ REL_PAIRS: dict[str, list[tuple[str, str]]] = {
     "SETS_TARGET": [("Point", "Target")],
     "FOR": [("Target", e) for e in ENTITY_TYPES],
     "CO_OCCURS": list(product(ENTITY_TYPES, ENTITY_TYPES)),
+    "RESPONSIBLE_FOR": [("Agency", "Point")],
     **{r: list(product(ENTITY_TYPES, ENTITY_TYPES)) for r in RELATION_TYPES},
 }
 

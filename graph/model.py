@@ -53,11 +53,15 @@ class StructureRel(StrEnum):
     SETS_TARGET = "SETS_TARGET"
     FOR = "FOR"
     CO_OCCURS = "CO_OCCURS"
+    # (:Agency)-[:RESPONSIBLE_FOR {role}]->(:Point), from the point's responsibility
+    # tag: it ends at a point, not at an entity, and has no trigger or sentence
+    RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
 
 
 ENTITY_TYPES: tuple[str, ...] = tuple(t.value for t in EntityType)
 RELATION_TYPES: tuple[str, ...] = tuple(t.value for t in RelationType)
 QUALIFIERS: tuple[str, ...] = ("至少", "以上", "左右", "力争", "exact")
+ROLES: tuple[str, ...] = ("lead", "responsible")  # of RESPONSIBLE_FOR: 牵头 or any other key
 
 
 def document_id(sha256: str) -> str:
@@ -120,6 +124,14 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Responsible:
+    """A unit its tag puts in charge of a point (责任科室：…); `name` is its Agency entity's."""
+
+    name: str
+    role: str = "responsible"  # one of ROLES
+
+
+@dataclass(frozen=True, slots=True)
 class Point:
     """A numbered point; `start` is its offset in the document's clean text."""
 
@@ -130,6 +142,7 @@ class Point:
     text: str
     section: str | None = None
     start: int = 0
+    responsible: tuple[Responsible, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +319,7 @@ class Extraction:
                     "title": p.title,
                     "text": p.text,
                     "start": p.start,
+                    "responsible": [{"name": r.name, "role": r.role} for r in p.responsible],
                 }
                 for p in self.points
             ),
@@ -366,7 +380,17 @@ class Extraction:
             preamble=data.get("preamble", ""),
             cover=data.get("cover", ""),
             sections=tuple(Section(**s) for s in data.get("sections", [])),
-            points=tuple(Point(doc_id=document.id, **{k: v for k, v in p.items()}) for p in data.get("points", [])),
+            points=tuple(
+                Point(
+                    doc_id=document.id,
+                    **{k: v for k, v in p.items() if k != "responsible"},
+                    # lines written before the field have none
+                    responsible=tuple(
+                        Responsible(r["name"], r.get("role", "responsible")) for r in p.get("responsible") or ()
+                    ),
+                )
+                for p in data.get("points", [])
+            ),
             entities=tuple(
                 Entity(
                     type=e["type"],

@@ -85,6 +85,14 @@ def _outline(G: nx.MultiDiGraph, doc_id: str, hrefs: dict[str, str]) -> list[dic
                     key=lambda e: (e["type"], e["name"]),
                 )
                 targets = [G.nodes[v] for _, v, e in G.out_edges(child, data=True) if e.get("type") == "SETS_TARGET"]
+                responsible = sorted(
+                    (
+                        {"name": G.nodes[u]["name"], "role": e.get("role"), "href": hrefs.get(u)}
+                        for u, _, e in G.in_edges(child, data=True)
+                        if e.get("type") == "RESPONSIBLE_FOR"
+                    ),
+                    key=lambda r: (r["role"] != "lead", r["name"]),
+                )
                 blocks.append(
                     {
                         "kind": "point",
@@ -93,6 +101,7 @@ def _outline(G: nx.MultiDiGraph, doc_id: str, hrefs: dict[str, str]) -> list[dic
                         "text": cd.get("text"),
                         "entities": ents,
                         "targets": targets,
+                        "responsible": responsible,
                     }
                 )
 
@@ -120,6 +129,27 @@ def _issuer_fact(dd: dict[str, Any]) -> str | None:
         return None
     how = _READ_FROM.get(dd.get("issuer_source") or "")
     return "、".join(issuers) + (f" ({how})" if how else "")
+
+
+def _in_charge_of(G: nx.MultiDiGraph, nid: str) -> list[dict[str, Any]]:
+    """The points a unit's responsibility tags put it in charge of, in plan and point order."""
+    out = []
+    for _, point, e in G.out_edges(nid, data=True):
+        if e.get("type") != "RESPONSIBLE_FOR":
+            continue
+        pd = G.nodes[point]
+        doc = G.nodes.get(pd.get("doc_id"), {})
+        out.append(
+            {
+                "role": e.get("role"),
+                "plan": doc.get("label") or doc.get("source") or pd.get("doc_id"),
+                "number": pd.get("number"),
+                "title": pd.get("title"),
+                "href": f"{_doc_page(pd.get('doc_id') or '')}#p{pd.get('number')}",
+            }
+        )
+    out.sort(key=lambda r: (r["plan"] or "", r["number"] or 0, r["role"] or ""))
+    return out
 
 
 def build_site(G: nx.MultiDiGraph, site_dir: Path) -> Path:
@@ -278,6 +308,7 @@ def build_site(G: nx.MultiDiGraph, site_dir: Path) -> Path:
                     }
                 )
         relations.sort(key=lambda r: (r["type"], r["other"] or "", r["sentence"] or ""))
+        in_charge = _in_charge_of(G, nid)
         sentences = []
         for s in mention_sentences(G, nid):
             doc = G.nodes.get(s["doc_id"], {})
@@ -318,6 +349,7 @@ def build_site(G: nx.MultiDiGraph, site_dir: Path) -> Path:
                 data={"graph": graph, "legend": graph["legend"]},
                 facts=facts,
                 relations=relations,
+                in_charge=in_charge,
                 documents=doc_list,
                 sentences=sentences,
             ),

@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 BAICHENG = EXAMPLES / "baicheng_2024_jiaoyu_gongzuo_yaodian.txt"
 ZHUJI = EXAMPLES / "zhuji_2024_jiaoti_gongzuo_yaodian.txt"
+# An invented plan (西源市 is no real place) whose points end with responsibility tags of every form.
+TAGGED = ROOT / "tests" / "fixtures" / "xiyuan_2025_jiaoyu_gongzuo_yaodian.txt"
 
 
 @pytest.fixture(scope="session")

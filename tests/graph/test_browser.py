@@ -20,7 +20,7 @@ from cli import app
 from graph.files import read_graph_json
 from graph.pages import select_subgraph, view_graph
 from graph.site import entity_page_name
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, TAGGED
 
 pytestmark = pytest.mark.browser
 runner = CliRunner()
@@ -35,6 +35,7 @@ EVIL_PLAN = """关于印发测试县2025年教育工作要点的通知
 2.落实《<svg onload="window.__pwned=3">意见》，深化“javascript:window.__pwned=4”平台应用。
 推进"href"=javascript:alert(1) 工程。
 3.举办“</title><script>window.__pwned=5</script>”大赛，创建“a</script><b>”学校。
+4.加强管理。(责任科室:<img src=x onerror="window.__pwned=6">科、办公室)
 """
 
 
@@ -74,6 +75,7 @@ def site(tmp_path_factory):
     plans.mkdir()
     for p in EXAMPLES.glob("*.txt"):
         shutil.copy(p, plans / p.name)
+    shutil.copy(TAGGED, plans / TAGGED.name)  # points with responsibility tags
     (plans / "evil.txt").write_text(EVIL_PLAN, encoding="utf-8")
     out = root / "out"
     assert runner.invoke(app, ["build", str(plans), "--out", str(out)]).exit_code == 0
@@ -196,6 +198,31 @@ def test_injected_markup_renders_as_text(browser, site):
         inside = browser.find_elements(By.CSS_SELECTOR, "div.vis-tooltip *")
         assert {e.tag_name.lower() for e in inside} <= {"br"}
     assert any("<" in t for t in shown)
+    assert browser.execute_script("return window.__pwned") is None
+
+
+def test_units_in_charge_on_plan_and_agency_pages(browser, site, shots):
+    G = read_graph_json(site)
+    site_dir = site / "site"
+    doc_id = next(n for n, d in G.nodes(data=True) if d.get("source") == TAGGED.name)
+    expected = select_subgraph(view_graph(G), documents=[doc_id]).number_of_nodes()
+    _check_page(browser, site_dir / f"{doc_id}.html", expected, shots, "tagged-document")
+    charge = browser.find_element(By.CSS_SELECTOR, "#p1 p.responsible").text
+    assert "西源市教育局组织人事科" in charge and "牵头 lead" in charge and "西源市教育局办公室" in charge
+    assert browser.find_element(By.CSS_SELECTOR, "#p3 h4").text == "3. 推进学前教育普惠发展"
+    # a unit's chip opens its page, which lists the points it is in charge of
+    browser.find_element(By.CSS_SELECTOR, "#p1 p.responsible a").click()
+    WebDriverWait(browser, 10).until(lambda d: "组织人事科" in d.title)
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!(window.policykg && window.policykg.drawn)"))
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "section.in-charge tbody tr")]
+    assert len(rows) == 2 and "1. 深化机关党建" in rows[0] and "牵头 lead" in rows[0]
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    # a unit named with markup is text on the page of its plan
+    evil_doc = next(n for n, d in G.nodes(data=True) if d.get("source") == "evil.txt")
+    _open(browser, site_dir / f"{evil_doc}.html")
+    # (names lose their spaces and quotes: <imgsrc=xonerror=…>科)
+    assert "<imgsrc=xonerror=window.__pwned=6>科" in browser.find_element(By.CSS_SELECTOR, "#p4 p.responsible").text
+    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
     assert browser.execute_script("return window.__pwned") is None
 
 
