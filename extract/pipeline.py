@@ -276,7 +276,11 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
     )
     units = [(unit_id, tags.blank(unit_id, text)) for unit_id, text in all_units]
     pieces = [(unit_id, offset, chunk) for unit_id, text in units for offset, chunk in _chunks(text)]
-    docs = nlp.pipe(_with_context(nlp, chunk, unit_id, issuer) for unit_id, _offset, chunk in pieces)
+    year = document_year(meta)
+    docs = nlp.pipe(
+        _with_context(nlp, chunk, unit_id, issuer, part=_part(structure, unit_id), year=year)
+        for unit_id, _offset, chunk in pieces
+    )
     # One object per distinct surface, key and sentence: a plan of 10⁵ mentions
     # repeats a few thousand names, and a huge plan's record is held whole.
     canon: Callable[[Any, Any], Any] = {}.setdefault
@@ -474,11 +478,41 @@ def _chunks(text: str, size: int = CHUNK) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
-def _with_context(nlp: Language, text: str, unit_id: str, issuer: EntityKey | None) -> Doc:
+def _part(structure: Structure, unit_id: str) -> str | None:
+    """The kind of writing a unit is; a cover letter and the titles are of the document's opening."""
+    if unit_id.endswith((":cover", ":title")):
+        return structure.parts.get(unit_id, structure.parts.get(structure.document.id))
+    return structure.parts.get(unit_id)
+
+
+def document_year(meta: DocumentMeta) -> int | None:
+    """The year a document speaks for: the latest year in its titles, else its dates.
+
+    >>> document_year(DocumentMeta("d", "x", "0", title="关于印发2022年工作总结和2023年工作要点的通知"))
+    2023
+    """
+    years = [int(y) for t in (meta.title, meta.plan_title) if t for y in re.findall(r"((?:19|20)\d\d)\s*年", t)]
+    if years:
+        return max(years)
+    date = meta.issued_date or meta.published_date
+    return int(date[:4]) if date else None
+
+
+def _with_context(
+    nlp: Language,
+    text: str,
+    unit_id: str,
+    issuer: EntityKey | None,
+    *,
+    part: str | None = None,
+    year: int | None = None,
+) -> Doc:
     doc = nlp.make_doc(text)
     doc.user_data["policykg_text"] = text
     doc.user_data["policykg_unit"] = unit_id
     doc.user_data["policykg_issuer"] = issuer
+    doc.user_data["policykg_part"] = part  # None: a plan; summary; report
+    doc.user_data["policykg_year"] = year
     return doc
 
 

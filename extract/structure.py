@@ -64,6 +64,33 @@ class Structure:
     preamble_start: int = 0
     cover: str = ""
     warnings: list[str] = field(default_factory=list)
+    # what kind of writing a unit is, where it is not a plan's commitment:
+    # "summary" (a 工作总结 printed with the plan) or "report" (news, a notice of results)
+    parts: dict[str, str] = field(default_factory=dict)
+
+
+_YEAR_IN_TITLE = re.compile(r"(?:19|20)\d\d\s*年")
+
+
+# A top heading that names a part of the document (not 基本情况 or 工作任务)
+_PART_HEADING = re.compile(r"总结|回顾|要点|工作计划|工作安排|工作思路")
+
+
+def part_of_title(title: str | None) -> str | None:
+    """What a title line opens: a plan (工作要点 …), a summary (工作总结 …), or neither.
+
+    >>> part_of_title("2022年广州教育工作总结"), part_of_title("2023年工作要点"), part_of_title("某县召开推进会")
+    ('summary', 'plan', None)
+    >>> part_of_title("关于印发2022年工作总结和2023年工作要点的通知")
+    'plan'
+    """
+    if not title:
+        return None
+    if re.search(r"要点|计划|安排|方案|思路|任务", title):
+        return "plan"
+    if re.search(r"总结|回顾|成绩|进展|情况", title):
+        return "summary"
+    return None
 
 
 # Where a page ran a numbered heading into the text before it: after a sentence
@@ -196,12 +223,21 @@ def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf
         first = info.cover[0]
         start = first.start + len(first.text) - len(first.text.lstrip(" \t\u3000"))
         structure.cover = text[start : info.cover[-1].end].rstrip()
+    opening = part_of_title(info.fields["plan_title"])
+    if opening == "summary":
+        structure.parts[doc_id] = "summary"
     _read_body(lines[body_start:], text, doc_id, structure)
     if not structure.points:
         from_preamble = body_start >= len(lines)
         _paragraph_fallback(lines[body_start:] if not from_preamble else info.preamble, text, doc_id, structure)
         if from_preamble and structure.points:
             structure.preamble = ""  # its paragraphs are the points now
+    titles = [t for t in (structure.document.title, structure.document.plan_title) if t]
+    fallback = any("no numbered points" in w for w in structure.warnings)
+    if not any(part_of_title(t) == "plan" for t in titles) and (fallback or titles):
+        # a headline or notice that issues no plan, or unnumbered text: a report of what was done
+        for unit in (doc_id, *(s.id for s in structure.sections), *(p.id for p in structure.points)):
+            structure.parts.setdefault(unit, "report")
     return structure
 
 
@@ -433,6 +469,8 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
         start, number, section = open_point
         body = text[start:open_point_end].rstrip()
         index = len(out.points) + 1
+        if point_part:
+            out.parts[f"{doc_id}:p{index}"] = point_part
         out.points.append(
             Point(
                 id=f"{doc_id}:p{index}",
@@ -456,8 +494,15 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
         open_section = None
 
     style = _point_style(lines)
+    point_part: str | None = None
+    part = out.parts.get(doc_id)  # the part the opening belongs to, carried into the body
     for line in lines:
         m1, m2, mp = _SEC1.match(line.text), _SEC2.match(line.text), _POINT.match(line.text)
+        heading = line.stripped
+        part_title = not (m1 or m2 or mp) and _is_title_line(heading) and _YEAR_IN_TITLE.search(heading)
+        if part_title and (opens := part_of_title(heading)):
+            # 2023年工作要点 after a 2022年工作总结: the points from here on are of a new part
+            part = opens if opens != "plan" else None
         if style == "sec2":  # no 1. 2. …: the （一）（二） items are the points
             mp, m2 = m2, None
         elif style == "sec1":  # only 一、二、: those are the points
@@ -476,6 +521,7 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
                 holder = current_l2 or current_l1
                 section = holder.id if holder is not None else None
                 open_point = (line.start + mp.end(), number, section)
+                point_part = part
                 open_point_end = line.end
                 last_number = number
                 continue
@@ -498,6 +544,12 @@ def _read_body(lines: list[_Line], text: str, doc_id: str, out: Structure) -> No
                 parent=parent,
             )
             out.sections.append(sec)
+            if level == 1 and _PART_HEADING.search(title):
+                # 一、2023年工作总结 … 二、2024年工作要点: a top heading that names a part opens it
+                opens = part_of_title(title)
+                part = opens if opens != "plan" else None
+            if part:
+                out.parts[sec.id] = part
             if level == 1:
                 current_l1, current_l2 = sec, None
             else:

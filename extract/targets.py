@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,11 +25,9 @@ _CN_NUM = "零〇一二两三四五六七八九十百千"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
 UNITS = (
     "个百分点",
-    "万人次",
     "人次",
     "平方米",
-    "万元",
-    "亿元",
+    "亩",
     "元",
     "所",
     "个",
@@ -67,8 +66,8 @@ UNITS = (
 )
 _UNIT = "|".join(map(re.escape, UNITS))
 _TARGET = re.compile(
-    rf"(?P<lo>{_NUM})(?P<lomag>[万亿千])?"
-    rf"(?:\s*[—\-~～至到－–]+\s*(?P<hi>{_NUM})(?P<himag>[万亿千])?)?"
+    rf"(?P<lo>{_NUM})\s*(?P<lomag>[万亿千])?"
+    rf"(?:\s*[—\-~～至到－–]+\s*(?P<hi>{_NUM})\s*(?P<himag>[万亿千])?)?"
     rf"\s*(?P<unit>{_UNIT})(?P<after>以上|左右|以内)?"
 )
 _PERCENT_CN = re.compile(rf"百分之(?P<lo>{_NUM})")
@@ -115,22 +114,40 @@ def cn_to_number(text: str) -> float | None:
 
 
 def to_number(text: str, magnitude: str | None) -> float | None:
-    """A number with an optional 万/亿/千.
+    """A number with an optional 万/亿/千, multiplied out exactly (decimal arithmetic).
 
     >>> to_number("1", "万"), to_number("1.5", "亿"), to_number("三", None)
     (10000.0, 150000000.0, 3.0)
+    >>> to_number("3.03", "万"), to_number("3.2", "万"), to_number("4.4", "亿")
+    (30300.0, 32000.0, 440000000.0)
     """
-    value = float(text) if text[0].isdigit() else cn_to_number(text)
-    if value is None:
-        return None
-    return value * {"万": 1e4, "亿": 1e8, "千": 1e3}.get(magnitude or "", 1)
+    if text[0].isdigit():
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+    else:
+        cn = cn_to_number(text)
+        if cn is None:
+            return None
+        value = Decimal(int(cn))
+    value *= _MAGNITUDES.get(magnitude or "", 1)
+    # one type for every value, so stores and CSV columns stay DOUBLE
+    return float(value)
 
 
-def find_targets(text: str, unit: str | None, original: str | None = None) -> list[Target]:
-    """All quantified commitments in one unit's text.
+_MAGNITUDES = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000)}
+
+
+def find_targets(
+    text: str, unit: str | None, original: str | None = None, *, part: str | None = None, year: int | None = None
+) -> list[Target]:
+    """All quantities in one unit's text, each a commitment or an achievement.
 
     `text` is read (simplified characters); a target's own text is sliced
-    from `original`, the unit as written, when given.
+    from `original`, the unit as written, when given. `part` is the kind of
+    writing the unit is (None: a plan; "summary"; "report"), `year` the
+    document's own year: they decide a quantity's kind where its words don't.
     """
     out: list[Target] = []
     quoted = [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", text)]
@@ -153,6 +170,12 @@ def find_targets(text: str, unit: str | None, original: str | None = None) -> li
             follow = text[end : end + 3]
             if follow.startswith(("一体", "方面", "清单", "全面", "结合", "重点")):
                 continue
+            if _CATEGORY.match(text, end):
+                continue  # 两项创建, 四个重点, 八项改革: a count of kinds of work, not a number to reach
+        if prev == "等" or (text[max(0, start - 2) : start] in ("等共", "共计") and _CATEGORY.match(text, end)):
+            continue  # A、B等17所学校: the count only sums up a list
+        if _SESSION.match(text, end):
+            continue  # 十一届七次、八次全会: sessions, however numbered
         lo = to_number(lo_text, m.group("lomag"))
         if lo is None or not math.isfinite(lo) or lo > 1e15:
             continue  # a run of hundreds of digits is not a commitment (and would be Infinity in JSON)
@@ -184,6 +207,7 @@ def find_targets(text: str, unit: str | None, original: str | None = None) -> li
                 point=unit,
                 start=t_start,
                 end=end,
+                kind=quantity_kind(text, clause_start, start, part=part, year=year),
             )
         )
     for m in _PERCENT_CN.finditer(text):
@@ -199,9 +223,66 @@ def find_targets(text: str, unit: str | None, original: str | None = None) -> li
                     point=unit,
                     start=cs,
                     end=m.end(),
+                    kind=quantity_kind(text, cs, m.start(), part=part, year=year),
                 )
             )
     return out
+
+
+# A count of kinds of work right after a Chinese numeral: 两项创建, 四个重点, 八项改革
+_CATEGORY = re.compile(
+    r"(?:重点|方面|保障|创建|改革|工程|行动|任务|举措|措施|工作|要求|清单|目标|原则|理念|体系|机制|意识|自信|维护|建设|要点|大赛|活动)"
+)
+_SESSION = re.compile(r"(?:[、和]?[一二三四五六七八九十\d]+次)*\s*(?:全会|全体会议|党代会|代表大会|常委会)")
+# Words before a number, in its clause, that report it as done (建成后 is a condition, not a report)
+_ACHIEVED = re.compile(
+    r"(?:已经?|累计|共有|共计|共(?=[\d一二三四五六七八九十两])|先后|截至|截止|完成了|实现了|达到了|建成了|拥有|现有"
+    r"|入选|获评|荣获|获得|成功|培育出|建成|完成|开工|落成|投用|评出|(?<=[\u4e00-\u9fff])(?<!为)(?<!除)了(?!解))"
+    r"(?!后|以后|之后|时)"
+)
+# Words that make a number something still to do: in its clause they outweigh a report's words
+_FORWARD = re.compile(
+    r"力争|确保|将(?![“\"]|其|之)|(?<!投资)(?<!年度)计划(?![的中内])(?=[\u4e00-\u9fff])|预计|拟|目标|争取|承担"
+    r"|规划(?=建设|新建|投资|总投资)|到(?:19|20)\d\d年|年底前|年内|每年"
+)
+_SENTENCE_START = re.compile(r"[。！？；\n]")
+_YEAR_AT = re.compile(r"((?:19|20)\d\d)年")
+
+
+def quantity_kind(text: str, clause_start: int, start: int, *, part: str | None = None, year: int | None = None) -> str:
+    """Is the number at `start` a commitment (still to reach) or an achievement (reported done)?
+
+    Words in its clause that report it done win; then words in its sentence
+    that look forward; then a past year opening the sentence; then the kind
+    of writing the unit is (a plan's points promise, a summary and a report
+    tell).
+
+    >>> quantity_kind("新增学位3000个", 0, 4)
+    'commitment'
+    >>> quantity_kind("已完成新增学位26155个", 0, 7)
+    'achievement'
+    >>> quantity_kind("全年召开党委会53次", 0, 7, part="summary")
+    'achievement'
+    >>> quantity_kind("建成后将新增学位3.2万个", 0, 8, part="report")
+    'commitment'
+    >>> quantity_kind("2022年，新建学校9所", 6, 10, year=2023)
+    'achievement'
+    """
+    if _FORWARD.search(text, clause_start, start):
+        return "commitment"
+    if _ACHIEVED.search(text, clause_start, start):
+        return "achievement"
+    s = start
+    while s > 0 and not _SENTENCE_START.match(text[s - 1]):
+        s -= 1
+    e = _SENTENCE_START.search(text, start)
+    sentence_end = e.start() if e else len(text)
+    if _FORWARD.search(text, s, sentence_end):
+        return "commitment"
+    opening = _YEAR_AT.match(text, s)
+    if opening and year and int(opening.group(1)) < year:
+        return "achievement"
+    return "achievement" if part in ("summary", "report") else "commitment"
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -221,7 +302,13 @@ class TargetReader:
         unit = doc.user_data.get("policykg_unit")
         # read the simplified characters, keep the original words as the target's text
         text = text_of(doc)
-        targets = find_targets(simplify_chars(text), unit, original=text)
+        targets = find_targets(
+            simplify_chars(text),
+            unit,
+            original=text,
+            part=doc.user_data.get("policykg_part"),
+            year=doc.user_data.get("policykg_year"),
+        )
         if not targets:
             doc.user_data["policykg_targets"] = []
             return doc

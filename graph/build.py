@@ -243,6 +243,8 @@ def _body_parts(ex: Extraction, known: Callable[[str], bool], first: bool) -> It
                 "value_max": t.value_max,
                 "unit": t.unit,
                 "qualifier": t.qualifier,
+                # ONTOLOGY's Target.kind; `kind` names the node's kind in graph.json
+                "target_kind": t.kind,
                 "point_id": t.point,
             },
         )

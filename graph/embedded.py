@@ -57,6 +57,7 @@ NODE_PROPS: dict[str, str] = {
     "addressees": "STRING[]",
     "issuers": "STRING[]",
     "issuer_source": "STRING",
+    "target_kind": "STRING",
     "place": "STRING",
     "level": "INT64",
     "ordinal": "STRING",

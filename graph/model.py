@@ -206,6 +206,8 @@ class Target:
     start: int = 0
     end: int = 0
     about: EntityKey | None = None
+    # commitment: a number the plan promises; achievement: one it reports as done
+    kind: str = "commitment"
 
 
 _JSON_BATCH = 256
@@ -343,24 +345,28 @@ class Extraction:
                 for r in self.relations
             ),
         )
-        yield (
-            "targets",
-            (
-                {
-                    "id": t.id,
-                    "text": t.text,
-                    "value": t.value,
-                    "value_max": t.value_max,
-                    "unit": t.unit,
-                    "qualifier": t.qualifier,
-                    "point": t.point,
-                    "start": t.start,
-                    "end": t.end,
-                    "about": _asdict(t.about) if t.about else None,
-                }
-                for t in self.targets
-            ),
-        )
+        # the extraction's targets are the commitments; what a text reports as done is apart
+        for name, wanted in (("targets", "commitment"), ("achievements", "achievement")):
+            yield (
+                name,
+                (
+                    {
+                        "id": t.id,
+                        "text": t.text,
+                        "value": t.value,
+                        "value_max": t.value_max,
+                        "unit": t.unit,
+                        "qualifier": t.qualifier,
+                        "kind": t.kind,
+                        "point": t.point,
+                        "start": t.start,
+                        "end": t.end,
+                        "about": _asdict(t.about) if t.about else None,
+                    }
+                    for t in self.targets
+                    if (t.kind == "achievement") == (wanted == "achievement")
+                ),
+            )
         yield "warnings", list(self.warnings)
 
     @classmethod
@@ -410,7 +416,8 @@ class Extraction:
                 for r in data.get("relations", [])
             ),
             targets=tuple(
-                Target(**{**t, "about": key(t["about"]) if t.get("about") else None}) for t in data.get("targets", [])
+                Target(**{**t, "about": key(t["about"]) if t.get("about") else None})
+                for t in [*data.get("targets", []), *data.get("achievements", [])]
             ),
             warnings=tuple(data.get("warnings", [])),
             segment=(data["segment"]["index"], data["segment"]["count"]) if data.get("segment") else None,

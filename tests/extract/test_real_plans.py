@@ -193,3 +193,23 @@ def test_compound_and_numbered_schools(nlp):
     assert {"浙江师范大学附属实验学校", "城东小学东校区", "龙游县一中", "38中"} <= schools
     assert {"衢州市二中", "衢州市实验小学"} <= schools  # a city's own school, named with the city
     assert "市二中" in aliases(ex, "衢州市二中")
+
+
+# -- 7. numbers: what a plan promises, and what a summary printed with it reports -------------------
+def test_a_summary_reports_and_the_plan_promises(nlp):
+    text = (
+        "某县教育局2023年工作总结和2024年工作要点\n"
+        "一、2023年工作总结\n1.学前教育扩容。全年新建幼儿园5所,新增学位900个。\n"
+        "二、2024年工作要点\n1.推进学前教育。新建幼儿园3所,力争新增学位600个。\n"
+    )
+    ex = run(nlp, text)
+    kinds = {(t.value, t.unit): t.kind for t in ex.targets}
+    assert kinds == {
+        (5.0, "所"): "achievement",
+        (900.0, "个"): "achievement",
+        (3.0, "所"): "commitment",
+        (600.0, "个"): "commitment",
+    }
+    record = ex.to_dict()
+    assert [t["value"] for t in record["targets"]] == [3.0, 600.0]
+    assert [t["value"] for t in record["achievements"]] == [5.0, 900.0]

@@ -74,3 +74,47 @@ def test_targets_on_examples(extractions):
     texts = {t.text for t in extractions[BAICHENG.name].targets}
     assert "创建温馨校园14所" in texts
     assert any("500人次以上" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("新增学位3.03万个", 30300.0, "个"),  # exact decimal arithmetic, not 30299.999…
+        ("新建校舍1.2 万平方米", 12000.0, "平方米"),  # a space before the magnitude
+        ("改造操场40亩", 40.0, "亩"),
+        ("培训教师2万人次", 20000.0, "人次"),
+    ],
+)
+def test_target_numbers(text, value, unit):
+    (t,) = find_targets(text, "p1")
+    assert (t.value, t.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "抓好两项创建，推进四个重点工作",  # counts of kinds of work after a Chinese numeral
+        "东城小学、西城小学等17所学校参加",  # a count that sums up a list
+        "学习贯彻十一届七次、八次全会精神",  # sessions
+    ],
+)
+def test_counts_that_are_not_targets(text):
+    assert find_targets(text, "p1") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "year", "kind"),
+    [
+        ("新建幼儿园5所", None, None, "commitment"),
+        ("已建成幼儿园5所", None, None, "achievement"),
+        ("累计培训教师800人", None, None, "achievement"),
+        ("全年新建幼儿园5所", "summary", None, "achievement"),  # a summary tells
+        ("力争新建幼儿园5所", "summary", None, "commitment"),  # …unless the words look forward
+        ("项目建成后将新增学位900个", "report", None, "commitment"),  # 建成后 is a condition
+        ("2021年，新建幼儿园5所", None, 2022, "achievement"),  # a past year opening the sentence
+        ("2023年，新建幼儿园5所", None, 2022, "commitment"),
+    ],
+)
+def test_target_kind(text, part, year, kind):
+    (t,) = find_targets(text, "p1", part=part, year=year)
+    assert t.kind == kind

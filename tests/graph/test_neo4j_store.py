@@ -129,7 +129,7 @@ EXPECT = {
     "targets_by_document": (
         {"source": BAICHENG.name},
         lambda rows: (
-            any(r[2] == "创建温馨校园14所" and r[3] == 14 and r[5] == "所" for r in rows)
+            any(r[2] == "创建温馨校园14所" and r[3] == 14 and r[5] == "所" and r[7] == "commitment" for r in rows)
             and {r[0] for r in rows} == {"白城市2024年教育工作要点"}
         ),
     ),
