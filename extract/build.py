@@ -21,7 +21,9 @@ from extract.pipeline import read_patterns
 from extract.read import scan_inputs
 from extract.stream import extract_files
 from graph.embedded import write_store
-from graph.files import atomic_write, ensure_dir
+from graph.errors import Interrupted
+from graph.files import atomic_write
+from graph.outdir import BuildFolder
 from graph.pages import PAGE_NODES, write_view_page
 from graph.spool import GraphSpool
 
@@ -56,20 +58,76 @@ def build(
         on_file: called as (path, index, total) as each file is done, for progress bars.
 
     Raises:
-        PolicyKGError: bad input or an unwritable output; nothing already in
-            `out_dir` is replaced unless the whole build succeeds.
+        PolicyKGError: bad input, an unwritable output, something in `out_dir`
+            policykg did not make, or another build writing there. Every output
+            is written into a new generation and switched at once at the end
+            (`graph.outdir`): nothing in `out_dir` changes unless the whole build
+            succeeds. Ctrl-C is `Interrupted`.
     """
     files, skipped = scan_inputs(paths)
-    ensure_dir(out_dir)
+    files, inside = _outside(files, out_dir)
     if patterns is not None:
         read_patterns(patterns)  # a bad patterns file fails before any work, in this process
     warnings: list[str] = []
     if skipped:
         listed = ", ".join(p.name for p in skipped[:10]) + (" …" if len(skipped) > 10 else "")
         warnings.append(f"skipped {len(skipped)} files that are not plans (.txt .html .docx .pdf): {listed}")
+    if inside:
+        warnings.append(f"skipped {inside} files inside the output folder {out_dir} (outputs are not plans)")
+    folder = BuildFolder(out_dir)
+    folder.check()  # before the lock file is made: a refused build writes nothing
+    with folder.locked():
+        folder.check()
+        folder.sweep()
+        gen = folder.new_generation()
+        try:
+            files_written, summary, duplicates = _write_generation(
+                files, gen, patterns=patterns, jobs=jobs, on_file=on_file, warnings=warnings
+            )
+        except KeyboardInterrupt:
+            folder.discard(gen)
+            raise Interrupted(
+                f"interrupted: {out_dir} still holds the previous build, whole"
+                if folder.has_build()
+                else f"interrupted: nothing was written to {out_dir}"
+            ) from None
+        except BaseException:
+            folder.discard(gen)
+            raise
+        folder.switch(gen)
+    for w in warnings:
+        log.warning("%s", w)
+    return BuildResult(
+        files={name: out_dir / path.relative_to(gen) for name, path in files_written.items()},
+        summary=summary,
+        warnings=warnings,
+        skipped_duplicates=duplicates,
+    )
+
+
+def _outside(files: list[Path], out_dir: Path) -> tuple[list[Path], int]:
+    """The files not inside `out_dir`: a build folder inside the input folder is not read as plans."""
+    try:
+        out = out_dir.resolve()
+    except OSError:
+        return files, 0
+    kept = [f for f in files if not f.resolve().is_relative_to(out)]
+    return kept, len(files) - len(kept)
+
+
+def _write_generation(
+    files: list[Path],
+    gen: Path,
+    *,
+    patterns: Path | None,
+    jobs: int,
+    on_file: Callable[[Path, int, int], None] | None,
+    warnings: list[str],
+) -> tuple[dict[str, Path], dict[str, object], int]:
+    """Every output of one build, written into its generation folder `gen`."""
     duplicates = 0
-    jsonl = out_dir / "extraction.jsonl"
-    spool = GraphSpool(out_dir)
+    jsonl = gen / "extraction.jsonl"
+    spool = GraphSpool(gen)
     stage = _Stages()
     try:
         with atomic_write(jsonl) as fh, closing(extract_files(files, jobs=jobs, patterns=patterns)) as stream:
@@ -90,25 +148,18 @@ def build(
                 del ex, item  # a finished document lives on in the spool only
         spool.finish()
         stage.done("extraction and spool")
-        graph_json = out_dir / "graph.json"
+        graph_json = gen / "graph.json"
         spool.write_graph_json(graph_json)
         stage.done("graph.json")
-        store = write_store(spool.store_rows(), out_dir)
+        store = write_store(spool.store_rows(), gen)
         stage.done("embedded store")
         H, sentences = spool.page_view(PAGE_NODES)
-        html = write_view_page(out_dir / "graph.html", H, sentences, title=spool.title())
+        html = write_view_page(gen / "graph.html", H, sentences, title=spool.title())
         stage.done("graph.html")
         summary = spool.summary()
     finally:
         spool.close()
-    for w in warnings:
-        log.warning("%s", w)
-    return BuildResult(
-        files={"extraction": jsonl, "graph": graph_json, "store": store, "html": html},
-        summary=summary,
-        warnings=warnings,
-        skipped_duplicates=duplicates,
-    )
+    return {"extraction": jsonl, "graph": graph_json, "store": store, "html": html}, summary, duplicates
 
 
 class _Stages:

@@ -9,8 +9,8 @@ Every node table carries the union of node properties and every
 relationship table the union of relationship properties, so a query may
 read ``n.name`` or ``r.weight`` on any of them, as it can in Neo4j.
 
-`build` writes the store into ``OUT/.store-<stamp>/`` and then points the
-symlink ``OUT/store`` at it in one atomic rename: a crash mid-build leaves
+`build` writes the store into its new generation folder with every other
+output and switches them together (`graph.outdir`): a crash mid-build leaves
 the previous store in use. Readers open it read-only, so ad-hoc Cypher can
 never write.
 """
@@ -18,8 +18,6 @@ never write.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -30,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import GraphFileError, QueryError
+from graph.errors import GraphFileError, OutputError, QueryError
 from graph.model import ENTITY_TYPES, RELATION_TYPES
 from graph.store import LoadReport
 
@@ -319,38 +317,27 @@ def store_path(out_dir: Path) -> Path:
 
 
 def write_store(source: nx.MultiDiGraph | tuple[Iterable[NodeRow], Iterable[EdgeRow]], out_dir: Path) -> Path:
-    """Build a new store beside the old one and switch the `store` link to it atomically.
+    """Write a new store into ``out_dir/store``, which must not exist yet.
 
     `source` is a graph in memory or its rows as streams (see `graph.spool`).
+    A build writes it into a fresh generation folder and switches every
+    output at once (`graph.outdir`); a store is never rewritten in place.
+
+    Raises:
+        OutputError: ``out_dir/store`` already exists.
     """
     nodes, edges = graph_rows(source) if isinstance(source, nx.MultiDiGraph) else source
-    stamp = f".store-{os.getpid()}-{time.time_ns()}"
-    staging = out_dir / stamp
-    staging.mkdir(parents=True)
+    folder = out_dir / STORE_LINK
     try:
-        store = EmbeddedStore(staging / DB_FILE, read_only=False)
-        try:
-            store.load_rows(nodes, edges)
-        finally:
-            store.close()
-        link = out_dir / STORE_LINK
-        tmp_link = out_dir / f"{stamp}.link"
-        os.symlink(stamp, tmp_link)
-        old = os.readlink(link) if link.is_symlink() else None
-        if link.exists() and not link.is_symlink():
-            shutil.rmtree(link)
-        os.replace(tmp_link, link)  # the one atomic step readers can see
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old and old != stamp:
-        shutil.rmtree(out_dir / old, ignore_errors=True)
-    for stale in out_dir.glob(".store-*"):  # left by a build that was killed
-        if stale.name != stamp and not stale.name.endswith(".link"):
-            shutil.rmtree(stale, ignore_errors=True)
-        elif stale.name.endswith(".link"):
-            stale.unlink(missing_ok=True)
-    return link
+        folder.mkdir(parents=True)
+    except FileExistsError as e:
+        raise OutputError(f"{folder}: a store is already here; write the new one into another folder") from e
+    store = EmbeddedStore(folder / DB_FILE, read_only=False)
+    try:
+        store.load_rows(nodes, edges)
+    finally:
+        store.close()
+    return folder
 
 
 def open_embedded(out_dir: Path) -> EmbeddedStore:

@@ -42,3 +42,9 @@ class QueryError(PolicyKGError):
     """A named query is unknown, lacks a parameter, or is not read-only."""
 
     exit_code = 6
+
+
+class Interrupted(PolicyKGError):
+    """Ctrl-C (or SIGTERM) stopped a run; the message says what was kept."""
+
+    exit_code = 130

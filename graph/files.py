@@ -7,6 +7,7 @@ never leaves a half-written graph.json or page: the previous file stays.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -52,10 +53,26 @@ def atomic_write(path: Path, *, mode: str = "w") -> Iterator[IO[Any]]:
     try:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding, newline="" if encoding else None) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            try:
+                yield fh
+            except OSError as e:
+                if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
+                    raise
+                raise OutputError(
+                    f"{path}: cannot be written ({e.strerror}); free some space or choose another output path"
+                ) from e
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as e:
+                raise OutputError(
+                    f"{path}: cannot be written ({e.strerror}); free some space or choose another output path"
+                ) from e
+        try:
+            os.replace(tmp, path)
+        except OSError as e:
+            what = "is a folder" if path.is_dir() else f"cannot be replaced ({e.strerror})"
+            raise OutputError(f"{path}: {what}; move it away or choose another output path") from e
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(tmp)

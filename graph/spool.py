@@ -45,8 +45,6 @@ class GraphSpool:
     """The graph of a stream of extractions, spooled to a folder that is removed on close."""
 
     def __init__(self, out_dir: Path) -> None:
-        for stale in out_dir.glob(SPOOL_PREFIX + "*"):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
         self.dir = out_dir / f"{SPOOL_PREFIX}{os.getpid()}-{time.time_ns()}"
         self.dir.mkdir()
         self._nodes_path = self.dir / "nodes"

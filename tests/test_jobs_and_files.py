@@ -149,7 +149,15 @@ def test_build_logs_its_stages_and_leaves_no_spool(tmp_path, caplog):
         build([BAICHENG], tmp_path)
     stages = [r.getMessage() for r in caplog.records if "peak RSS so far" in r.getMessage()]
     assert [s.split(":")[0] for s in stages] == ["extraction and spool", "graph.json", "embedded store", "graph.html"]
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".store-")) == [
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "extraction.jsonl",
+        "graph.html",
+        "graph.json",
+        "store",
+    ]
+    (gen,) = tmp_path.glob(".gen-*")
+    assert sorted(p.name for p in gen.iterdir()) == [
+        ".policykg-generation",
         "extraction.jsonl",
         "graph.html",
         "graph.json",

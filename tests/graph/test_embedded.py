@@ -16,7 +16,7 @@ from cli import app
 from extract.build import graph_from_paths
 from graph import embedded
 from graph.embedded import open_embedded, write_store
-from graph.errors import GraphFileError, QueryError
+from graph.errors import GraphFileError, OutputError, QueryError
 from graph.queries import load_queries
 from tests.conftest import EXAMPLES, ROOT
 from tests.graph.test_neo4j_store import EXPECT
@@ -116,9 +116,13 @@ def test_cli_query_embedded_formats(tmp_path):
     assert write.exit_code == 6 and "read-only" in write.stderr
 
 
-def test_failed_rebuild_keeps_the_previous_store(tmp_path, G, monkeypatch):
-    write_store(G, tmp_path)
-    before = os.readlink(tmp_path / "store")
+def test_failed_rebuild_keeps_the_previous_build(tmp_path, monkeypatch):
+    """A build failing in the store's load: the earlier build stays whole, the failed one leaves nothing."""
+    from extract.build import build
+
+    build([EXAMPLES], tmp_path)
+    before = {n: (tmp_path / n).read_bytes() for n in ("graph.json", "extraction.jsonl", "graph.html")}
+    current = os.readlink(tmp_path / ".current")
 
     def broken(self, nodes, edges):
         self._conn.execute("CREATE NODE TABLE Half(uid STRING, PRIMARY KEY(uid))")
@@ -126,15 +130,22 @@ def test_failed_rebuild_keeps_the_previous_store(tmp_path, G, monkeypatch):
 
     monkeypatch.setattr(embedded.EmbeddedStore, "load_rows", broken)
     with pytest.raises(RuntimeError):
-        write_store(G, tmp_path)
-    assert os.readlink(tmp_path / "store") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".store-")] == [before]
+        build([EXAMPLES / "baicheng_2024_jiaoyu_gongzuo_yaodian.txt"], tmp_path)
+    assert os.readlink(tmp_path / ".current") == current
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".gen-")] == [current]
+    assert {n: (tmp_path / n).read_bytes() for n in before} == before
     s = open_embedded(tmp_path)
     try:
         _, rows = s.read("MATCH (d:Document) RETURN count(d) AS n")
         assert rows == [[2]]
     finally:
         s.close()
+
+
+def test_a_store_is_never_rewritten_in_place(tmp_path, G):
+    write_store(G, tmp_path)
+    with pytest.raises(OutputError, match="already here"):
+        write_store(G, tmp_path)
 
 
 def test_open_missing_store(tmp_path):
@@ -156,7 +167,7 @@ def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path, jobs):
     out = tmp_path / "out"
     assert runner.invoke(app, ["build", str(EXAMPLES), "--out", str(out)]).exit_code == 0
     before = {p: p.read_bytes() for p in (out / "graph.json", out / "extraction.jsonl", out / "graph.html")}
-    link = os.readlink(out / "store")
+    link = os.readlink(out / ".current")
     plans = tmp_path / "many"
     plans.mkdir()
     text = (EXAMPLES / "baicheng_2024_jiaoyu_gongzuo_yaodian.txt").read_text(encoding="utf-8")
@@ -173,7 +184,7 @@ def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path, jobs):
     # interrupt while plans are being extracted: the extraction's temporary file
     # shows it has begun
     deadline = time.time() + 120
-    while time.time() < deadline and not list(out.glob(".extraction.jsonl.*.tmp")) and proc.poll() is None:
+    while time.time() < deadline and not list(out.glob(".gen-*/.extraction.jsonl.*.tmp")) and proc.poll() is None:
         time.sleep(0.05)
     time.sleep(0.5)
     assert proc.poll() is None, "the build finished before it could be interrupted"
@@ -183,8 +194,10 @@ def test_ctrl_c_during_build_keeps_previous_outputs(tmp_path, jobs):
     assert "Traceback" not in stderr and "interrupted" in stderr
     assert len([ln for ln in stderr.splitlines() if ln.strip()]) == 1, stderr
     assert {p: p.read_bytes() for p in before} == before
-    assert os.readlink(out / "store") == link
-    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert os.readlink(out / ".current") == link
+    assert "still holds the previous build" in stderr
+    # the interrupted generation is gone: nothing but the earlier build is left
+    assert [p.name for p in out.iterdir() if p.name.startswith(".gen-")] == [link]
 
 
 def test_ladybug_is_pinned():

@@ -74,12 +74,14 @@ def test_store_rows_match_the_graph(both):
         assert node_rows[u][0] == a and node_rows[v][0] == b
 
 
-def test_spool_folder_is_removed_and_stale_ones_swept(tmp_path, extractions):
-    stale = tmp_path / f"{SPOOL_PREFIX}123-456"
-    stale.mkdir()
-    (stale / "nodes").write_text("left by a killed build")
+def test_spool_folder_is_removed_and_nothing_else(tmp_path, extractions):
+    # a folder of the spool's name that the spool didn't make is not its to delete
+    # (a killed build's spool is inside its generation folder, swept with it)
+    theirs = tmp_path / f"{SPOOL_PREFIX}123-456"
+    theirs.mkdir()
+    (theirs / "nodes").write_text("a user's own folder")
     spool = GraphSpool(tmp_path)
-    assert not stale.exists()
     spool.add(next(iter(extractions.values())))
     spool.close()
-    assert not any(p.name.startswith(SPOOL_PREFIX) for p in tmp_path.iterdir())
+    assert [p.name for p in tmp_path.iterdir()] == [theirs.name]
+    assert (theirs / "nodes").read_text() == "a user's own folder"
