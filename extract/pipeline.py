@@ -52,6 +52,11 @@ from graph.model import (
 log = logging.getLogger(__name__)
 
 
+# No name is longer: the longest real ones are documents' titles (关于…的意见, ~60
+# characters); a longer 《…》 or quote is a passage, and would shrink every graph holding it
+NAME_MAX = 100
+
+
 def build_nlp(*, patterns: Path | str | None = None, lexicon_dir: Path | str | None = None) -> Language:
     """The policykg pipeline on a blank Chinese spaCy (char segmenter, nothing to download).
 
@@ -295,7 +300,7 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
             if form is None:
                 surface = canon(written, written)
                 new = EntityKey(ent.label_, ent.kb_id_ or normalize_name(surface))
-                if new.name:
+                if new.name and len(new.name) <= NAME_MAX:
                     new = canon(new, new)
                     # 杭师大, and the traditional 國培計劃
                     extra = tuple(f for f in {normalize_name(surface), clean_surface(surface)} if f != new.name)
@@ -315,6 +320,8 @@ def _extract(structure: Structure, nlp: Language, locale: Locale, segment: tuple
             if extra:
                 aliases[key].update(extra)
         for r in doc.user_data.get("policykg_relations", ()):
+            if len(r.head.name) > NAME_MAX or len(r.tail.name) > NAME_MAX:
+                continue
             ev = r.evidence
             ev = Evidence(ev.point, canon(ev.sentence, ev.sentence), ev.trigger, ev.start + offset, ev.end + offset)
             relations.append(Relation(r.type, canon(r.head, r.head), canon(r.tail, r.tail), ev))

@@ -46,7 +46,8 @@ _CHROME_LINE = re.compile(
 )
 # "发布时间:2024-04-26 10:55 浏览次数: 信息来源:市教体局" — kept for its date
 # by the structure stage, but not content; recognised there.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# control characters, and bidirectional controls (no plan needs them; one would show text reversed)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,9 @@ def _looks_like_text(text: str) -> bool:
     return bad / len(sample) < 0.02
 
 
+_CHROME_MAX = 200
+
+
 def clean(text: str) -> str:
     """Normalise line ends and drop page chrome lines; everything else is kept verbatim.
 
@@ -170,7 +174,8 @@ def clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = _CONTROL.sub("", text)
     lines = text.split("\n")
-    kept = ["" if _CHROME_LINE.match(line) else line for line in lines]
+    # chrome is a short line: a long one that happens to hold >> and 平台 is text (a run-on page)
+    kept = ["" if len(line) <= _CHROME_MAX and _CHROME_LINE.match(line) else line for line in lines]
     return "\n".join(kept)
 
 

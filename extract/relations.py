@@ -23,10 +23,9 @@ from extract.lexicon import LEXICON_DIR, load_lexicon
 from extract.normalize import simplify_chars
 from extract.textview import CANDIDATES, Candidate, ents_of, text_of
 from extract.words import is_verb, segment
-from graph.model import EntityKey, Evidence, Relation
+from graph.model import EntityKey, Evidence, Relation, sentence_spans
 
 PATTERN_FILE = Path(__file__).with_name("patterns") / "relation_triggers.jsonl"
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
 SUBJECT_TYPES = ("Agency", "Institution")
 _CREATE = ("创建", "建设", "打造", "组建", "成立", "筹建", "建成", "搭建", "设立", "培育")
@@ -87,8 +86,7 @@ class RelationReader:
             doc.user_data["policykg_relations"] = out
             return doc
         starts = [e.start_char for e in ents]
-        for sm in _SENTENCE.finditer(text):
-            s_start, s_end = sm.start(), sm.end()
+        for s_start, s_end in sentence_spans(text):
             lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
             if lo == hi:
                 continue
@@ -296,7 +294,7 @@ def _located_in(doc: Doc, unit: str | None, levels: dict[str, str]) -> list[Rela
         for p in inside[:1]:
             if True:
                 if sentences is None:
-                    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+                    sentences = sentence_spans(text)
                 i = bisect_right(sentences, (ent.start_char, len(text) + 1)) - 1
                 a, b = sentences[i] if i >= 0 else (0, 0)
                 sentence = text[a:b].strip() if a <= ent.start_char < b else text[ent.start_char : ent.end_char]

@@ -177,6 +177,10 @@ def _is_structural(line: _Line) -> bool:
     return bool(_SEC1.match(line.text) or _SEC2.match(line.text) or _POINT.match(line.text))
 
 
+# A metadata line is short; a longer one holding 发文机关: is a run-on page, and its text is kept
+_META_LINE_MAX = 200
+
+
 def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf-8") -> Structure:
     """Read header, sections and points out of a plan's clean text."""
     doc_id = document_id(sha256)
@@ -188,7 +192,8 @@ def parse_structure(text: str, *, source: str, sha256: str, encoding: str = "utf
     for i, line in enumerate(lines):
         found = read_meta(line.text)
         if found:
-            meta_lines.add(i)
+            if len(line.text) <= _META_LINE_MAX:  # a run-on page's fields are read, its text kept
+                meta_lines.add(i)
             for k, v in found.items():
                 if not v and i + 1 < len(lines) and k == list(found)[-1]:
                     # 信息来源: with its value on the next line
@@ -326,7 +331,7 @@ def _read_header(header: list[tuple[int, _Line]], meta: dict[str, str]) -> _Head
     if signature_at >= 0:
         rest = content[signature_at + 1 :]
     else:  # no cover letter: the first short line is the title, the rest preamble
-        rest = [ln for ln in content if not _META_KEY_RE.search(ln.text)]
+        rest = [ln for ln in content if len(ln.text) > _META_LINE_MAX or not _META_KEY_RE.search(ln.text)]
     plan_title = None
     names_above: list[str] = []
     preamble: list[_Line] = []

@@ -9,7 +9,6 @@ derived from entities sharing a sentence.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -19,9 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import EntityKey, Extraction
-
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+from graph.model import EntityKey, Extraction, sentence_spans
 
 
 def entity_id(key: EntityKey) -> str:
@@ -297,7 +294,7 @@ class _Sentences:
     def _of(self, unit: str) -> tuple[list[int], list[int]]:
         b = self.bounds.get(unit)
         if b is None:
-            spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(self.texts.get(unit, ""))]
+            spans = sentence_spans(self.texts.get(unit, ""))
             b = self.bounds[unit] = ([a for a, _ in spans], [e for _, e in spans])
         return b
 

@@ -175,6 +175,39 @@ class Entity:
         return EntityKey(self.type, self.name)
 
 
+# A sentence quoted as evidence or context is at most this long: a text without
+# sentence punctuation (a run-on page, a table flattened to one line) is read in
+# pieces, so what the outputs quote grows with the text, not with entities × its length.
+SENTENCE_MAX = 500
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_SOFT_CUT = re.compile(r"[，,、：:\s]")
+
+
+def sentence_spans(text: str, *, limit: int = SENTENCE_MAX) -> list[tuple[int, int]]:
+    """The sentences of a unit's text as (start, end), none longer than `limit`.
+
+    A longer run is cut at its last comma, 、 or space in the second half of
+    each piece, else at the limit.
+
+    >>> sentence_spans("开展行动。联合华东师范大学开展试点。")
+    [(0, 5), (5, 18)]
+    >>> sentence_spans("甲，乙，丙丁戊己", limit=4)
+    [(0, 4), (4, 8)]
+    """
+    out = []
+    for m in _SENTENCE.finditer(text):
+        a, b = m.span()
+        while b - a > limit:
+            cut = a + limit
+            soft = [c.end() for c in _SOFT_CUT.finditer(text, a + limit // 2, a + limit)]
+            if soft:
+                cut = soft[-1]
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     point: str | None

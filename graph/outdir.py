@@ -12,7 +12,7 @@ removed only when it is a real folder (never through a link) holding the
 generation mark policykg writes, and only when it is not the current one.
 Any other file or folder under an output's name, or a link pointing anywhere
 else, is "in the way": the build stops with one line and touches nothing.
-A lock on ``OUT/.policykg.lock`` keeps two builds out of one folder.
+A lock on OUT itself (flock) keeps two builds out of one folder.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from graph.files import ensure_dir
 log = logging.getLogger(__name__)
 
 MARKER = ".policykg"  # a regular file: this folder holds policykg builds
-LOCK = ".policykg.lock"
 CURRENT = ".current"  # the link to the current generation
 GEN_PREFIX = ".gen-"
 GEN_MARK = ".policykg-generation"  # a regular file inside every generation folder
@@ -51,7 +50,7 @@ def _link_target(name: str) -> str:
 def _lstat(path: Path) -> os.stat_result | None:
     try:
         return os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 
@@ -129,16 +128,18 @@ class BuildFolder:
 
     @contextmanager
     def locked(self) -> Iterator[BuildFolder]:
-        """Hold OUT's lock for the build; a second build into OUT refuses with one line."""
+        """Hold OUT's lock for the build; a second build into OUT refuses with one line.
+
+        The lock is on the folder itself (flock of its descriptor), so no lock
+        file is left behind; a folder this build created and leaves empty (it
+        failed before its first switch) is removed again.
+        """
+        created = _lstat(self.path) is None
         ensure_dir(self.path)
-        lock = self.path / LOCK
-        st = _lstat(lock)
-        if st is not None and not stat.S_ISREG(st.st_mode):
-            raise OutputError(f"{lock}: is not policykg's lock file; move it away or choose another --out")
         try:
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError as e:
-            raise OutputError(f"{lock}: cannot create the build's lock ({e.strerror}); choose another --out") from e
+            raise OutputError(f"{self.path}: cannot open the output folder ({e.strerror}); choose another --out") from e
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:
@@ -147,12 +148,13 @@ class BuildFolder:
                 raise OutputError(
                     f"{self.path}: another policykg build is writing here; wait for it to end or choose another --out"
                 ) from e
-            raise OutputError(f"{lock}: cannot lock the build folder ({e.strerror}); choose another --out") from e
-        self._lock_fd = fd
+            raise OutputError(f"{self.path}: cannot lock the build folder ({e.strerror}); choose another --out") from e
         try:
             yield self
         finally:
-            self._lock_fd = -1
+            if created:
+                with suppress(OSError):
+                    self.path.rmdir()  # only if empty: nothing was built
             os.close(fd)  # closing releases the lock
 
     # -- generations -----------------------------------------------------------------------------

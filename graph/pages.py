@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
@@ -27,6 +28,7 @@ from pyvis.network import Network
 
 from graph.errors import PolicyKGError
 from graph.files import write_text
+from graph.model import SENTENCE_MAX
 
 TYPE_COLORS = {
     "Agency": "#e15759",
@@ -83,11 +85,44 @@ def assets() -> dict[str, str]:
     }
 
 
+# Bidirectional controls (overrides, embeddings, isolates, marks): no plan needs them,
+# and one inside a name would show the name, and what follows it, reversed
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+LABEL_MAX = 40
+
+
+def plain(text: str) -> str:
+    """Text for display, its bidirectional controls removed.
+
+    >>> plain("\u202e双减\u202c政策")
+    '双减政策'
+    """
+    return _BIDI.sub("", text)
+
+
+def display_name(name: str, limit: int = LABEL_MAX) -> str:
+    """A name as a label: controls removed, shortened to `limit`, isolated for direction (FSI…PDI).
+
+    >>> display_name("中小学幼儿园教师国家级培训计划", 8)
+    '\u2068中小学幼儿园教…\u2069'
+    """
+    name = plain(name)
+    if len(name) > limit:
+        name = name[: limit - 1] + "…"
+    return "\u2068" + name + "\u2069"
+
+
+def _finalize(value: Any) -> Any:
+    # Markup is what this module made safe itself (the pages' JSON), left as it is
+    return plain(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     return Environment(
         loader=FileSystemLoader(str(Path(__file__).with_name("templates"))),
         autoescape=select_autoescape(["html"]),
+        finalize=_finalize,  # every value a page prints, without bidi controls
     )
 
 
@@ -110,11 +145,20 @@ def render(template: str, *, title: str, data: dict[str, Any], inline: bool, pre
 
 
 # -- the entity view -----------------------------------------------------------
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in "。；;！？\n") + 1
-    rights = [i for i in (text.find(c, end) for c in "。；;！？\n") if i >= 0]
-    right = min(rights) + 1 if rights else len(text)
-    return text[left:right].strip()
+def _sentence_around(text: str, start: int, end: int, *, limit: int = SENTENCE_MAX) -> tuple[int, int]:
+    """Where the sentence around a match begins and ends, never more than `limit` // 2 either side.
+
+    >>> _sentence_around("开展行动。联合华东师范大学开展试点。", 7, 13)
+    (5, 18)
+    """
+    half = limit // 2
+    lo, hi = max(0, start - half), min(len(text), end + half)
+    left = max(text.rfind(c, lo, start) for c in "。；;！？\n") + 1 or lo
+    rights = [i for i in (text.find(c, end, hi) for c in "。；;！？\n") if i >= 0]
+    right = min(rights) + 1 if rights else hi
+    while left < min(start, len(text)) and text[left].isspace():
+        left += 1
+    return left, right
 
 
 def mention_sentences(G: nx.MultiDiGraph, nid: str, limit: int | None = None) -> list[dict[str, Any]]:
@@ -126,9 +170,9 @@ def mention_sentences(G: nx.MultiDiGraph, nid: str, limit: int | None = None) ->
         udata = G.nodes[unit]
         text = udata.get("text") or ""
         for start, end in data.get("spans", []):
-            sentence = _sentence_around(text, start, end)
-            offset = text.find(sentence)
-            rel = start - offset if offset >= 0 else sentence.find(text[start:end])
+            left, right = _sentence_around(text, start, end)
+            sentence = text[left:right].rstrip()
+            rel = start - left
             out.append(
                 {
                     "unit": unit,
@@ -306,7 +350,7 @@ def vis_data(
         if d["kind"] == "Document":
             doc = d["doc"]
             tip = "\n".join(
-                str(x)
+                plain(str(x))
                 for x in (
                     doc.get("title"),
                     doc.get("issuer"),
@@ -317,16 +361,16 @@ def vis_data(
                 if x
             )
         else:
-            lines = [f"{TYPE_NAMES.get(etype, etype)}: {d['name']}"]
+            lines = [f"{TYPE_NAMES.get(etype, etype)}: {display_name(d['name'], 200)}"]
             if d.get("aliases"):
-                lines.append("别名 aliases: " + "、".join(d["aliases"]))
+                lines.append("别名 aliases: " + "、".join(display_name(a, 60) for a in d["aliases"][:20]))
             lines.append(f"提及 mentions: {d.get('mentions', 0)}")
-            lines.extend("· " + s for s in (sentences or {}).get(nid, [])[:3])
+            lines.extend("· " + plain(s) for s in (sentences or {}).get(nid, [])[:3])
             tip = "\n".join(lines)
         # no vis "group": its palette would override the type colours for some nodes
         node: dict[str, Any] = {
             "id": nid,
-            "label": d["name"],
+            "label": display_name(d["name"]),
             "title": tip,
             "ptype": etype,
             "color": TYPE_COLORS.get(etype, "#999"),
@@ -347,7 +391,7 @@ def vis_data(
             edges.append({"from": u, "to": v})
         else:
             times = f" ×{d['count']}" if d.get("count", 1) > 1 else ""
-            tip = f"{rel}{times}  ·  触发词 {d.get('trigger') or ''}\n{d.get('sentence') or ''}".strip()
+            tip = plain(f"{rel}{times}  ·  触发词 {d.get('trigger') or ''}\n{d.get('sentence') or ''}".strip())
             edge: dict[str, Any] = {
                 "from": u,
                 "to": v,

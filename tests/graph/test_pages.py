@@ -12,7 +12,7 @@ from graph.model import (
     Point,
     Relation,
 )
-from graph.pages import TYPE_COLORS, render_graph_page
+from graph.pages import TYPE_COLORS, display_name, render_graph_page
 
 EVIL = '</script><img src=x onerror="alert(1)">"href"javascript:alert(2)'
 
@@ -31,9 +31,9 @@ def test_page_is_offline_and_utf8(built):
     data = _page_data(html)
     assert {item["label"].split()[0] for item in data["legend"]} >= {"Agency", "Program", "Institution"}
     nodes = data["graph"]["nodes"]
-    assert any(n["label"] == "国培计划" for n in nodes)
+    assert any(n["label"] == "\u2068国培计划\u2069" for n in nodes)  # isolated for direction
     assert all(n["color"] in TYPE_COLORS.values() for n in nodes)
-    tip = next(n["title"] for n in nodes if n["label"] == "国培计划")
+    tip = next(n["title"] for n in nodes if n["label"] == "\u2068国培计划\u2069")
     assert "高质量完成" in tip  # the sentence that mentions it
 
 
@@ -49,4 +49,18 @@ def test_text_from_documents_is_escaped():
     assert "<img" not in html and "<svg" not in html  # no markup from the document anywhere
     assert "&lt;/script&gt;&lt;img" in html  # the title, escaped as text
     data = _page_data(html)
-    assert any(n["label"] == EVIL for n in data["graph"]["nodes"])  # data intact, just escaped
+    assert any(n["label"] == display_name(EVIL) for n in data["graph"]["nodes"])  # data intact, just escaped
+
+
+def test_names_are_shortened_and_isolated_for_direction():
+    long = "教育" * 5000  # a name of 10,000 characters: a label of 40, not a graph shrunk to a dot
+    doc = DocumentMeta(id="d-x", source="x.txt", sha256="0" * 64, title="\u202e某县计划")
+    a = Entity("Program", long, mentions=(Mention("d-x:p1", 0, 2, "教育"),))
+    b = Entity("Agency", "某\u202e局")
+    pt = Point(id="d-x:p1", doc_id="d-x", number=1, title="t", text="教育\u202e局")
+    G = build_graph([Extraction(document=doc, points=(pt,), entities=(a, b))])
+    data = _page_data(render_graph_page(G, title="t"))
+    labels = {n["label"] for n in data["graph"]["nodes"]}
+    assert max(map(len, labels)) <= 42
+    assert "\u2068某局\u2069" in labels  # the override gone, the name isolated
+    assert not any("\u202e" in n["label"] + n["title"] for n in data["graph"]["nodes"])
