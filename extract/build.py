@@ -66,6 +66,7 @@ def build(
     """
     files, skipped = scan_inputs(paths)
     files, inside = _outside(files, out_dir)
+    skipped, _ = _outside(skipped, out_dir)  # the outputs of an earlier build in there are no news
     if patterns is not None:
         read_patterns(patterns)  # a bad patterns file fails before any work, in this process
     warnings: list[str] = []
@@ -95,8 +96,8 @@ def build(
             folder.discard(gen)
             raise
         folder.switch(gen)
-    for w in warnings:
-        log.warning("%s", w)
+    for w in warnings:  # returned to the caller, who shows them; logged for -v
+        log.info("warning: %s", w)
     return BuildResult(
         files={name: out_dir / path.relative_to(gen) for name, path in files_written.items()},
         summary=summary,
