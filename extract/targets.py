@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from extract.normalize import simplify_chars
 from extract.textview import ents_of, text_of
-from graph.model import EntityKey, Target
+from graph.model import SENTENCE_MAX, EntityKey, Target
 
 _CN_NUM = "零〇一二两三四五六七八九十百千"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
@@ -272,11 +272,11 @@ def quantity_kind(text: str, clause_start: int, start: int, *, part: str | None 
         return "commitment"
     if _ACHIEVED.search(text, clause_start, start):
         return "achievement"
-    s = start
-    while s > 0 and not _SENTENCE_START.match(text[s - 1]):
-        s -= 1
-    e = _SENTENCE_START.search(text, start)
-    sentence_end = e.start() if e else len(text)
+    # the sentence around it, at most SENTENCE_MAX // 2 either side (a run-on text has no ends)
+    floor = max(0, start - SENTENCE_MAX // 2)
+    s = max(text.rfind(c, floor, start) for c in "。！？；\n") + 1 or floor
+    e = _SENTENCE_START.search(text, start, start + SENTENCE_MAX // 2)
+    sentence_end = e.start() if e else min(len(text), start + SENTENCE_MAX // 2)
     if _FORWARD.search(text, s, sentence_end):
         return "commitment"
     opening = _YEAR_AT.match(text, s)
