@@ -412,18 +412,23 @@ def load(
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
     patterns: PatternsOpt = None,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Also remove from Neo4j the documents this graph no longer has."),
+    ] = False,
 ) -> None:
-    """Load a graph into Neo4j: unchanged documents are skipped, changed ones replaced."""
+    """Load a graph into Neo4j: unchanged documents are skipped, changed ones replaced (--prune: removed ones go)."""
     from extract.build import graph_from_paths
     from graph.neo4j_store import Neo4jStore, open_driver
 
     with user_errors():
         G = graph_from_paths(paths or [Path("out")], patterns=patterns)
         with open_driver(uri or "bolt://127.0.0.1:7687", user=user, password=password) as driver:
-            report = Neo4jStore(driver, database=database).load(G)
+            report = Neo4jStore(driver, database=database).load(G, prune=prune)
+    removed = f", {report.documents_removed} removed" if prune else ""
     console.print(
         f"loaded {report.documents_loaded} documents ({report.documents_unchanged} unchanged, "
-        f"{report.documents_replaced} replaced): {report.nodes_written} nodes, "
+        f"{report.documents_replaced} replaced{removed}): {report.nodes_written} nodes, "
         f"{report.relationships_written} relationships in {report.seconds:.2f}s",
         highlight=False,
     )

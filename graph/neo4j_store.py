@@ -167,8 +167,14 @@ class Neo4jStore:
             if statement.split()[2] not in present:  # CREATE CONSTRAINT|INDEX <name> …
                 self._run_write(statement, {})
 
-    def load(self, G: nx.MultiDiGraph) -> LoadReport:
-        """Write `G`, skipping unchanged documents and replacing changed ones."""
+    def load(self, G: nx.MultiDiGraph, *, prune: bool = False) -> LoadReport:
+        """Write `G`, skipping unchanged documents and replacing changed ones.
+
+        With `prune`, the documents in Neo4j that `G` no longer has (a plan
+        removed from the corpus) are removed too — their sections, points,
+        targets and mentions, and the entities left with no mention — and
+        nothing else.
+        """
         started = time.perf_counter()
         report = LoadReport()
         self.ensure_schema()
@@ -188,18 +194,29 @@ class Neo4jStore:
                 if old["sha256"] != data.get("sha256"):
                     report.documents_replaced += 1
             todo.add(doc_id)
-        if todo:
+        gone: list[str] = []
+        if prune:
+            kept = set(docs) | {
+                by_source[G.nodes[d].get("source")]["id"] for d in docs if G.nodes[d].get("source") in by_source
+            }
+            gone = sorted(row["id"] for row in existing if row["id"] not in kept)
+            for doc_id in gone:
+                self._delete_document(doc_id)
+            report.documents_removed = len(gone)
+        if todo or gone:
             self._write(G, todo, report)
             self._run_write(DELETE_ORPHAN_ENTITIES, {})
             self._run_write(MENTION_COUNTS, {})
-            self._run_write(MARK_COMPLETE, {"ids": sorted(todo)})
+            if todo:
+                self._run_write(MARK_COMPLETE, {"ids": sorted(todo)})
         report.documents_loaded = len(todo)
         report.seconds = time.perf_counter() - started
         log.info(
-            "loaded %d documents (%d unchanged, %d replaced): %d nodes, %d relationships in %.2fs",
+            "loaded %d documents (%d unchanged, %d replaced, %d removed): %d nodes, %d relationships in %.2fs",
             report.documents_loaded,
             report.documents_unchanged,
             report.documents_replaced,
+            report.documents_removed,
             report.nodes_written,
             report.relationships_written,
             report.seconds,

@@ -20,6 +20,7 @@ class LoadReport:
     documents_loaded: int = 0
     documents_unchanged: int = 0
     documents_replaced: int = 0
+    documents_removed: int = 0
     nodes_written: int = 0
     relationships_written: int = 0
     seconds: float = 0.0

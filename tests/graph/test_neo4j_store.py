@@ -102,6 +102,21 @@ def test_changed_document_is_replaced_and_others_untouched(neo4j_store, G, tmp_p
     assert docs == [[2]]
 
 
+def test_prune_removes_the_documents_no_longer_built_and_nothing_else(neo4j_store, G):
+    neo4j_store.load(G)
+    only_zhuji = graph_from_paths([ZHUJI])
+    report = neo4j_store.load(only_zhuji)  # without --prune the removed plan stays
+    assert report.documents_removed == 0 and neo4j_counts(neo4j_store) == graph_counts(G)
+    report = neo4j_store.load(only_zhuji, prune=True)
+    assert (report.documents_removed, report.documents_unchanged, report.documents_loaded) == (1, 1, 0)
+    # its sections, points, targets, mentions and the entities only it named are gone: a fresh load's counts
+    assert neo4j_counts(neo4j_store) == graph_counts(only_zhuji)
+    _, rows = neo4j_store.read("MATCH (e:Program {name: '国培计划'}) RETURN count(e)")
+    assert rows == [[0]]
+    again = neo4j_store.load(only_zhuji, prune=True)
+    assert (again.documents_removed, again.documents_unchanged) == (0, 1)
+
+
 def test_interrupted_document_is_redone(neo4j_store, G):
     neo4j_store.load(G)
     neo4j_store._run_write("MATCH (d:Document {source: $s}) SET d.complete = false", {"s": BAICHENG.name})
