@@ -74,8 +74,15 @@ def build(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
     patterns: PatternsOpt = None,
     jobs: JobsOpt = 1,
+    full: Annotated[
+        bool, typer.Option("--full", help="Extract every plan again, reusing nothing from the build in --out.")
+    ] = False,
 ) -> None:
-    """Extract plans and write graph.json, extraction.jsonl and graph.html into --out."""
+    """Extract plans and write graph.json, extraction.jsonl, the store and graph.html into --out.
+
+    A build into a folder that holds an earlier one extracts only the new or
+    changed plans and drops the removed ones.
+    """
     from rich.progress import Progress
 
     with user_errors(), Progress(console=err, transient=True) as progress:
@@ -86,11 +93,19 @@ def build(
         def on_file(path: Path, i: int, total: int) -> None:
             progress.update(task, total=total, completed=i, description=f"extracting {path.name}")
 
-        result = run_build(paths, out, patterns=patterns, jobs=jobs, on_file=on_file)
+        result = run_build(paths, out, patterns=patterns, jobs=jobs, on_file=on_file, full=full)
         progress.update(task, completed=progress.tasks[0].total or 0)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
     _print_summary(result.summary)
+    if result.unchanged:
+        err.print(f"nothing changed: {result.reused} documents, outputs kept as they were", highlight=False)
+    else:
+        why = f" (every plan extracted: {result.full_reason})" if result.full_reason else ""
+        err.print(
+            f"{result.reused} documents reused, {result.extracted} extracted, {result.removed} removed{why}",
+            highlight=False,
+        )
     table = Table(show_header=False, box=None, padding=(0, 1))
     for name, path in result.files.items():
         table.add_row(name, str(path))

@@ -2,11 +2,15 @@
 
 This is the one call behind `policykg build`: read and extract every plan
 as a stream, add each document to the graph as it arrives, and write the
-extraction JSONL, graph.json and the graph page, each atomically.
+extraction JSONL, graph.json, the embedded store and the graph page into a
+new generation of the build folder, switched to all at once (`graph.outdir`).
+A build into a folder that holds an earlier one extracts only new or changed
+plans and copies the rest (`extract.cache`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import resource
 import time
@@ -14,18 +18,19 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from extract.pipeline import read_patterns
+from extract.cache import CacheIndex, file_key, fingerprint
 from extract.read import scan_inputs
-from extract.stream import extract_files
-from graph.embedded import write_store
 from graph.errors import Interrupted
 from graph.files import atomic_write
 from graph.outdir import BuildFolder
-from graph.pages import PAGE_NODES, write_view_page
-from graph.spool import GraphSpool
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# spaCy, the store engine and the page renderer are imported where a build
+# writes: a rebuild in which nothing changed needs none of them
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,21 @@ class BuildResult:
     summary: dict[str, object]
     warnings: list[str] = field(default_factory=list)
     skipped_duplicates: int = 0
+    # documents copied from the previous build, extracted now, and gone since it
+    reused: int = 0
+    extracted: int = 0
+    removed: int = 0
+    # nothing changed since the previous build: its outputs were kept as they are
+    unchanged: bool = False
+    # why nothing was reused although an earlier build was there (None: it was, or there was none)
+    full_reason: str | None = None
+
+
+@dataclass
+class _Counts:
+    duplicates: int = 0
+    reused: int = 0
+    extracted: int = 0
 
 
 def build(
@@ -45,6 +65,7 @@ def build(
     patterns: Path | None = None,
     jobs: int = 1,
     on_file: Callable[[Path, int, int], None] | None = None,
+    full: bool = False,
 ) -> BuildResult:
     """Extract every plan under `paths` and write the graph files into `out_dir`.
 
@@ -55,6 +76,7 @@ def build(
 
     Args:
         jobs: worker processes for extraction; the outputs are the same for any value.
+        full: extract every plan even where an earlier build in `out_dir` could be reused.
         on_file: called as (path, index, total) as each file is done, for progress bars.
 
     Raises:
@@ -68,6 +90,8 @@ def build(
     files, inside = _outside(files, out_dir)
     skipped, _ = _outside(skipped, out_dir)  # the outputs of an earlier build in there are no news
     if patterns is not None:
+        from extract.pipeline import read_patterns
+
         read_patterns(patterns)  # a bad patterns file fails before any work, in this process
     warnings: list[str] = []
     if skipped:
@@ -80,11 +104,43 @@ def build(
     with folder.locked():
         folder.check()
         folder.sweep()
+        fp = fingerprint(patterns)
+        previous = folder.current()
+        index, reason = _previous_index(previous, fp, full=full)
+        keys = [file_key(f) for f in files]
+        if index is not None and previous is not None and [list(k) if k else None for k in keys] == index.inputs:
+            log.info("nothing changed since the last build: %d documents reused", len(index.documents))
+            return BuildResult(
+                files={name: out_dir / name for name in _OUTPUT_NAMES},
+                summary=index.summary,
+                warnings=[*warnings, *index.warnings],
+                skipped_duplicates=sum(1 for w in index.warnings if w.endswith(_DUPLICATE)),
+                reused=len(index.documents),
+                unchanged=True,
+            )
         gen = folder.new_generation()
         try:
-            files_written, summary, duplicates = _write_generation(
-                files, gen, patterns=patterns, jobs=jobs, on_file=on_file, warnings=warnings
-            )
+            cache = _Cache(previous, index) if index is not None and previous is not None else None
+            new_index = CacheIndex(fp, inputs=[list(k) if k else None for k in keys])
+            counts = _Counts()
+            try:
+                files_written, summary = _write_generation(
+                    files,
+                    keys,
+                    gen,
+                    cache=cache,
+                    index=new_index,
+                    counts=counts,
+                    patterns=patterns,
+                    jobs=jobs,
+                    on_file=on_file,
+                    warnings=warnings,
+                )
+            finally:
+                if cache is not None:
+                    cache.close()
+            new_index.summary, new_index.warnings = summary, warnings
+            new_index.write(gen)
         except KeyboardInterrupt:
             folder.discard(gen)
             raise Interrupted(
@@ -96,14 +152,61 @@ def build(
             folder.discard(gen)
             raise
         folder.switch(gen)
+    # plans whose files are gone from the inputs (an edited plan is extracted, not removed)
+    removed = len({n for n, _ in index.documents} - {k[0] for k in keys if k}) if index is not None else 0
+    log.info("%d documents reused, %d extracted, %d removed", counts.reused, counts.extracted, removed)
     for w in warnings:  # returned to the caller, who shows them; logged for -v
         log.info("warning: %s", w)
     return BuildResult(
         files={name: out_dir / path.relative_to(gen) for name, path in files_written.items()},
         summary=summary,
         warnings=warnings,
-        skipped_duplicates=duplicates,
+        skipped_duplicates=counts.duplicates,
+        reused=counts.reused,
+        extracted=counts.extracted,
+        removed=removed,
+        full_reason=reason,
     )
+
+
+_OUTPUT_NAMES = {"extraction": "extraction.jsonl", "graph": "graph.json", "store": "store", "html": "graph.html"}
+_DUPLICATE = "same content as an earlier file; read once"
+
+
+def _previous_index(previous: Path | None, fp: str, *, full: bool) -> tuple[CacheIndex | None, str | None]:
+    """The earlier build's cache index if it may be reused, else None and why not."""
+    if previous is None:
+        return None, None
+    if full:
+        return None, "--full"
+    index = CacheIndex.read(previous)
+    if index is None:
+        return None, "the earlier build has no cache index"
+    if index.fingerprint != fp:
+        log.info(
+            "policykg, its rules, lexicons or the --patterns file changed since the last build: extracting every plan"
+        )
+        return None, "policykg, its rules, lexicons or the --patterns file changed"
+    return index, None
+
+
+class _Cache:
+    """The earlier build's extraction.jsonl, read by the byte ranges its index gives."""
+
+    def __init__(self, folder: Path, index: CacheIndex) -> None:
+        self.index = index
+        self._fh = (folder / "extraction.jsonl").open("rb")
+
+    def lines(self, key: tuple[str, str]) -> bytes | None:
+        at = self.index.documents.get(key)
+        if at is None:
+            return None
+        self._fh.seek(at[0])
+        data = self._fh.read(at[1])
+        return data if len(data) == at[1] and data.endswith(b"\n") else None
+
+    def close(self) -> None:
+        self._fh.close()
 
 
 def _outside(files: list[Path], out_dir: Path) -> tuple[list[Path], int]:
@@ -118,35 +221,77 @@ def _outside(files: list[Path], out_dir: Path) -> tuple[list[Path], int]:
 
 def _write_generation(
     files: list[Path],
+    keys: list[tuple[str, str] | None],
     gen: Path,
     *,
+    cache: _Cache | None,
+    index: CacheIndex,
+    counts: _Counts,
     patterns: Path | None,
     jobs: int,
     on_file: Callable[[Path, int, int], None] | None,
     warnings: list[str],
-) -> tuple[dict[str, Path], dict[str, object], int]:
-    """Every output of one build, written into its generation folder `gen`."""
-    duplicates = 0
+) -> tuple[dict[str, Path], dict[str, object]]:
+    """Every output of one build, written into its generation folder `gen`.
+
+    Files are taken in input order: a repeat of an earlier file's bytes is
+    read once, a file the cache holds is copied, the rest are extracted (as
+    one stream, so `jobs` workers share them) — the same lines, in the same
+    order, as a clean build writes.
+    """
+    from extract.stream import extract_files
+    from graph.embedded import write_store
+    from graph.model import Extraction
+    from graph.pages import PAGE_NODES, write_view_page
+    from graph.spool import GraphSpool
+
+    seen: set[str] = set()
+    plan: list[tuple[str, Path, tuple[str, str] | None, bytes | None]] = []
+    for path, key in zip(files, keys, strict=True):
+        if key is not None and key[1] in seen:
+            plan.append(("duplicate", path, key, None))
+            continue
+        if key is not None:
+            seen.add(key[1])
+        cached = cache.lines(key) if cache is not None and key is not None else None
+        plan.append(("cached" if cached is not None else "extract", path, key, cached))
+    todo = [path for kind, path, _, _ in plan if kind == "extract"]
     jsonl = gen / "extraction.jsonl"
     spool = GraphSpool(gen)
     stage = _Stages()
     try:
-        with atomic_write(jsonl) as fh, closing(extract_files(files, jobs=jobs, patterns=patterns)) as stream:
-            done = 0
-            for item in stream:
-                if item.final:
-                    done += 1
-                    if on_file is not None:
-                        on_file(item.path, done, len(files))
-                ex = item.extraction
-                if item.duplicate or ex is None:
-                    duplicates += 1
-                    warnings.append(f"{item.path}: same content as an earlier file; read once")
-                    continue
-                warnings.extend(ex.warnings)
-                item.write_line(fh)
-                spool.add(ex)
-                del ex, item  # a finished document lives on in the spool only
+        with atomic_write(jsonl) as fh, closing(extract_files(todo, jobs=jobs, patterns=patterns)) as stream:
+            items = iter(stream)
+            for done, (kind, path, key, cached) in enumerate(plan, start=1):
+                start = fh.tell()
+                if kind == "duplicate":
+                    counts.duplicates += 1
+                    warnings.append(f"{path}: {_DUPLICATE}")
+                elif kind == "cached" and cached is not None:
+                    fh.write(cached.decode("utf-8"))
+                    for line in cached.splitlines():
+                        record = Extraction.from_dict(json.loads(line))
+                        warnings.extend(record.warnings)
+                        spool.add(record)
+                    counts.reused += 1
+                else:
+                    for item in items:
+                        ex = item.extraction
+                        if item.duplicate or ex is None:  # bytes seen before (a file whose key was unknown)
+                            counts.duplicates += 1
+                            warnings.append(f"{item.path}: {_DUPLICATE}")
+                        else:
+                            warnings.extend(ex.warnings)
+                            item.write_line(fh)
+                            spool.add(ex)
+                        if item.final:
+                            break
+                    counts.extracted += 1
+                end = fh.tell()
+                if key is not None and end > start:
+                    index.documents[key] = (start, end - start)
+                if on_file is not None:
+                    on_file(path, done, len(plan))
         spool.finish()
         stage.done("extraction and spool")
         graph_json = gen / "graph.json"
@@ -160,7 +305,7 @@ def _write_generation(
         summary = spool.summary()
     finally:
         spool.close()
-    return {"extraction": jsonl, "graph": graph_json, "store": store, "html": html}, summary, duplicates
+    return {"extraction": jsonl, "graph": graph_json, "store": store, "html": html}, summary
 
 
 class _Stages:

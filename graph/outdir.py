@@ -210,6 +210,10 @@ class BuildFolder:
     def has_build(self) -> bool:
         return self._current_generation() is not None
 
+    def current(self) -> Path | None:
+        """The current generation folder (the earlier build), if there is one."""
+        return self._current_generation()
+
     def discard(self, gen: Path) -> None:
         """Remove a generation that will never be switched to (a failed build)."""
         if _is_generation(gen) and gen != self._current_generation():
