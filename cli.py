@@ -458,8 +458,8 @@ def query(
     ] = 30.0,
     max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Print at most this many rows.")] = 10_000,
     max_memory: Annotated[
-        int, typer.Option("--max-memory", min=16, help="Memory cap of the embedded store, in MB.")
-    ] = 512,
+        int, typer.Option("--max-memory", min=16, help="Memory cap of the embedded store (buffer pool), in MB.")
+    ] = 4096,
 ) -> None:
     """Run a named Cypher query (or --cypher) against Neo4j (--uri) or the embedded store."""
     from graph.errors import QueryError

@@ -123,6 +123,7 @@ class Checked:
     tokens: tuple[Token, ...]
     has_top_level_limit: bool
     has_union: bool
+    has_top_level_return: bool = True
 
 
 def _is_word_start(ch: str) -> bool:
@@ -314,7 +315,13 @@ def check_query(cypher: str, *, source: str) -> Checked:
         i = after
     if tokens[-1].text == ";":
         text = _drop_last_semicolon(text)
-    return Checked(text=text.strip(), tokens=tuple(tokens), has_top_level_limit=limit_after_return, has_union=has_union)
+    return Checked(
+        text=text.strip(),
+        tokens=tuple(tokens),
+        has_top_level_limit=limit_after_return,
+        has_union=has_union,
+        has_top_level_return=last_return >= 0,
+    )
 
 
 # Refused words someone may well name a variable: the message suggests backticks.
@@ -333,12 +340,14 @@ def with_row_cap(checked: Checked, max_rows: int) -> str:
     The engine then stops after the rows that will be shown (and one to tell
     that there were more) instead of building the whole result: a 10-million
     row result took gigabytes before. A UNION keeps its text (a LIMIT would
-    bind only its last part); rows are still fetched only up to the cap.
+    bind only its last part), and so does a query without RETURN (a
+    standalone ``CALL db.labels()`` takes no LIMIT); rows are still fetched
+    only up to the cap.
 
     >>> with_row_cap(check_query("MATCH (n) RETURN n.name", source="q"), 100)
     'MATCH (n) RETURN n.name\\nLIMIT 101'
     """
-    if checked.has_top_level_limit or checked.has_union:
+    if checked.has_top_level_limit or checked.has_union or not checked.has_top_level_return:
         return checked.text
     return f"{checked.text}\nLIMIT {int(max_rows) + 1}"  # our own integer, never data
 

@@ -246,7 +246,7 @@ def test_ten_million_rows_are_not_materialised(out):
 
 @pytest.mark.parametrize(("name", "cypher"), EXPENSIVE, ids=[e[0] for e in EXPENSIVE])
 def test_expensive_reads_end_with_one_line(out, name, cypher):
-    done = _cli("query", "--graph", str(out), "--cypher", cypher, "--timeout", "1", "--max-memory", "128")
+    done = _cli("query", "--graph", str(out), "--cypher", cypher, "--timeout", "1")
     assert done.returncode == 6, (done.returncode, done.stderr)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr, lines
