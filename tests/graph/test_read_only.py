@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,16 @@ def test_schema_listing_is_allowed(out):
     result = runner.invoke(app, ["query", "--graph", str(out), "--cypher", "CALL show_tables() RETURN *", "-f", "json"])
     assert result.exit_code == 0, result.output
     assert any(row["name"] == "Program" for row in json.loads(result.stdout))
+
+
+def test_readme_lists_what_a_read_may_use_and_the_limits():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("**A read can't touch the machine.**")
+    paragraph = readme[start : readme.index("\n\n", start)].lower()
+    listed = set(re.findall(r"[a-z_][a-z0-9_]*", paragraph))
+    assert listed >= ALLOWED_FUNCTIONS, sorted(ALLOWED_FUNCTIONS - listed)
+    for text in ("--timeout", "--max-rows", "--max-memory", f"{MAX_QUERY_BYTES:,}", "show_tables()", "db.labels()"):
+        assert text.lower() in paragraph, text
 
 
 def test_functions_of_the_named_queries_are_allowed():
