@@ -287,6 +287,10 @@ def check_query(cypher: str, *, source: str) -> Checked:
                 f"{source}: {upper} is not allowed in a read-only query; {READS}"
                 + (f" (a variable named {tok.text}: quote it as `{tok.text}`)" if upper in _NAME_LIKE else "")
             )
+        if i == 0 and upper not in _FIRST_WORDS:  # not a clause: a typo (MATC) or a bare expression
+            raise QueryError(
+                f"{source}: Cypher syntax error: a query starts with a clause, not {tok.text}; fix the query ({READS})"
+            )
         if upper == "CALL":
             target, after = _chain(tokens, i + 1) if i + 1 < len(tokens) else ("", i + 1)
             is_call = after < len(tokens) and tokens[after].text == "("
@@ -323,6 +327,9 @@ def check_query(cypher: str, *, source: str) -> Checked:
         has_top_level_return=last_return >= 0,
     )
 
+
+# Words a reading statement starts with.
+_FIRST_WORDS = frozenset({"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL"})
 
 # Refused words someone may well name a variable: the message suggests backticks.
 _NAME_LIKE = frozenset({"SET", "START", "STOP", "USE", "UPDATE", "COMMENT", "SHOW", "EXTENSION", "GRANT", "ENABLE"})
