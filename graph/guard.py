@@ -276,8 +276,16 @@ def check_query(cypher: str, *, source: str) -> Checked:
             depth -= tok.text in ")]}"
             i += 1
             continue
-        if tok.kind not in ("word", "ident") or (i > 0 and tokens[i - 1].text == "."):
-            i += 1  # literals, parameters and property names
+        if tok.kind not in ("word", "ident"):
+            i += 1  # literals and parameters
+            continue
+        if i > 0 and tokens[i - 1].text == ".":  # a property name, never a call: (x).load(…) is refused
+            if i + 1 < len(tokens) and tokens[i + 1].text == "(":
+                raise QueryError(
+                    f"{source}: function {tok.name} is not allowed in a read-only query; "
+                    "the allowed ones are listed in README (Queries)"
+                )
+            i += 1
             continue
         name, after = _chain(tokens, i)
         calls = after < len(tokens) and tokens[after].text == "("

@@ -42,6 +42,7 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("function_range", "UNWIND range(1, 100000000) AS x RETURN count(x)", "function range"),
     ("function_repeat", "RETURN repeat('x', 1000000000) AS s", "function repeat"),
     ("function_apoc", "RETURN apoc.util.sleep(100000) AS x", "function apoc.util.sleep"),
+    ("function_after_dot", "MATCH (n) RETURN (n).read_csv_serial('{canary}') AS x", "function read_csv_serial"),
     ("function_backticked", "RETURN `read_csv_serial`('{canary}') AS x", "function read_csv_serial"),
     (
         "keyword_after_comment",
