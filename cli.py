@@ -473,9 +473,17 @@ def query(
     user: UserOpt = "neo4j",
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.001, help="Stop the query after this many seconds.")
+    ] = 30.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Print at most this many rows.")] = 10_000,
+    max_memory: Annotated[
+        int, typer.Option("--max-memory", min=16, help="Memory cap of the embedded store (buffer pool), in MB.")
+    ] = 4096,
 ) -> None:
     """Run a named Cypher query (or --cypher) against Neo4j (--uri) or the embedded store."""
     from graph.errors import QueryError
+    from graph.guard import run_read
     from graph.queries import format_rows, load_queries, parse_value
 
     with user_errors():
@@ -500,29 +508,27 @@ def query(
             if not sep or not key:
                 raise QueryError(f"parameter {item!r} is not key=value; write it like -p name=国培计划")
             given[key.strip()] = parse_value(value)
-        source = None
+        source: str | None = None
         if file is not None:
             from graph.queries import read_query_file
 
             cypher, given, source = *read_query_file(file, given), str(file)
         if cypher is None and name is None:
             raise QueryError("name a query or pass --cypher or --file; see `policykg query --list`")
-        with open_store(graph=graph, uri=uri, user=user, password=password, database=database) as store:
+        with open_store(
+            graph=graph, uri=uri, user=user, password=password, database=database, max_memory_mb=max_memory
+        ) as store:
             if cypher is not None:
-                text, bound = cypher, given
-                if source is not None:
-                    try:
-                        columns, rows = store.read(text, bound)
-                    except QueryError as e:
-                        raise QueryError(f"{source}: {e}") from e
+                text, bound, source = cypher, given, source or "--cypher"
             else:
                 if name not in queries:
                     raise QueryError(f"no named query {name!r}; see `policykg query --list`")
                 q = queries[name]
-                bound = q.bind(given)
-                text = q.text_for(store.engine)
-            if source is None:
-                columns, rows = store.read(text, bound)
+                text, bound, source = q.text_for(store.engine), q.bind(given), f"query {name}"
+            result = run_read(store, text, bound, source=source, timeout=timeout, max_rows=max_rows)
+    columns, rows = result.columns, result.rows
+    if result.truncated:
+        err.print(f"first {max_rows:,} rows of more; raise --max-rows or add LIMIT", highlight=False)
     if format is QueryFormat.table:
         table = Table(show_header=True, header_style="bold")
         for c in columns:
@@ -542,8 +548,16 @@ def _cell(value: Any) -> str:
 
 
 @contextmanager
-def open_store(*, graph: Path, uri: str | None, user: str, password: str | None, database: str | None) -> Iterator[Any]:
-    """Neo4j when a URI is given, else the embedded store in the build folder."""
+def open_store(
+    *,
+    graph: Path,
+    uri: str | None,
+    user: str,
+    password: str | None,
+    database: str | None,
+    max_memory_mb: int | None = None,
+) -> Iterator[Any]:
+    """Neo4j when a URI is given, else the embedded store in the build folder (memory-capped)."""
     if uri:
         from graph.neo4j_store import Neo4jStore, open_driver
 
@@ -552,7 +566,7 @@ def open_store(*, graph: Path, uri: str | None, user: str, password: str | None,
         return
     from graph.embedded import open_embedded
 
-    store = open_embedded(graph)
+    store = open_embedded(graph, max_memory_mb=max_memory_mb)
     try:
         yield store
     finally:

@@ -12,7 +12,9 @@ read ``n.name`` or ``r.weight`` on any of them, as it can in Neo4j.
 `build` writes the store into its new generation folder with every other
 output and switches them together (`graph.outdir`): a crash mid-build leaves
 the previous store in use. Readers open it read-only, so ad-hoc Cypher can
-never write.
+never write, with a buffer pool cap and the engine's query timeout; what a
+read-only database still lets Cypher do to the machine (COPY TO, LOAD FROM,
+LOAD EXTENSION, CHECKPOINT) is refused by `graph.guard` before it runs.
 """
 
 from __future__ import annotations
@@ -142,6 +144,14 @@ def _rel_row(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# A reader's buffer pool. The engine counts space it reserves, not what it
+# touches: path_between (a SHORTEST path with nodes(p)) is refused below
+# ~1.7 GB on the 216-node examples while the process stays under 150 MB, and
+# a 30-hop variable-length path over them is refused at 4 GB within 0.6 s at
+# 180 MB. So the cap is set well above what the named queries reserve.
+DEFAULT_MAX_MEMORY_MB = 4096
+READER_SETTINGS = "CALL spill_to_disk=false"
+
 COPY_ROWS = 20_000  # rows per COPY: bounds the rows held per table, few enough COPYs to stay fast
 SESSION_EDGES = 60_000  # relationships per database session (see EmbeddedStore.load_rows)
 
@@ -179,28 +189,50 @@ class EmbeddedStore:
 
     engine = ENGINE
 
-    def __init__(self, path: Path, *, read_only: bool = True) -> None:
-        import ladybug  # heavy native module: imported when a store is opened
+    def __init__(self, path: Path, *, read_only: bool = True, max_memory_mb: int | None = None) -> None:
+        """Open the database; a reader gets the engine's own limits too.
 
+        Args:
+            read_only: readers open it read-only (the engine refuses writes).
+            max_memory_mb: the engine's buffer pool, which bounds what a query
+                may hold (intermediate results, the result itself); the
+                engine's default is ~80% of the machine. Readers default to
+                DEFAULT_MAX_MEMORY_MB.
+        """
         self.path = path
         self._read_only = read_only
         self._session_edges = 0  # relationships copied since the database was opened
+        if max_memory_mb is None and read_only:
+            max_memory_mb = DEFAULT_MAX_MEMORY_MB
+        self.max_memory_mb = max_memory_mb
         try:
-            self._db = ladybug.Database(str(path), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
+            self._open()
         except RuntimeError as e:
             raise GraphFileError(
-                f"{path}: cannot open the embedded store ({e}); rebuild it with `policykg build`"
+                f"{path}: cannot open the embedded store ({str(e).splitlines()[0]}); rebuild it with `policykg build`"
             ) from e
+
+    def _open(self) -> None:
+        import ladybug  # heavy native module: imported when a store is opened
+
+        options: dict[str, Any] = {"read_only": self._read_only}
+        if self.max_memory_mb:
+            options["buffer_pool_size"] = self.max_memory_mb * 1024 * 1024
+        if self._read_only:
+            options["auto_checkpoint"] = False  # a reader never writes the store's files
+        self._db = ladybug.Database(str(self.path), **options)
+        self._conn = ladybug.Connection(self._db)
+        if self._read_only:
+            # The engine has no switch for its file functions (COPY TO, LOAD FROM,
+            # LOAD EXTENSION run on a read-only database; graph.guard stops them).
+            # What it does let us switch off: spilling query state to temp files.
+            self._conn.execute(READER_SETTINGS)
 
     def _reopen(self) -> None:
         """Close and open the database: the engine frees a table's working memory only on close."""
-        import ladybug
-
         self._conn.close()
         self._db.close()
-        self._db = ladybug.Database(str(self.path), read_only=self._read_only)
-        self._conn = ladybug.Connection(self._db)
+        self._open()
         self._session_edges = 0
 
     def load(self, G: nx.MultiDiGraph) -> LoadReport:
@@ -279,28 +311,58 @@ class EmbeddedStore:
             self._conn.execute(f"COPY `{rtype}` FROM arrow_rows (from='{a}', to='{b}')")
             batch.clear()
 
-    def read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
-        """Run a query on the read-only database; the engine itself refuses writes."""
+    def read(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Run a query on the read-only database; the engine itself refuses writes.
+
+        Args:
+            timeout: seconds after which the engine interrupts the query (None: no limit).
+            max_rows: fetch at most this many rows plus one, so the caller can
+                tell that there were more without holding them all.
+
+        Raises:
+            QueryError: the query writes, is malformed, ran past `timeout` or
+                needed more than the memory cap.
+        """
+        self._conn.set_query_timeout(round(timeout * 1000) if timeout else 0)
         try:
             result = self._conn.execute(cypher, params or {})
+            if isinstance(result, list):  # several statements: the last one's rows
+                result = result[-1]
+            columns = list(result.get_column_names())
+            rows: list[list[Any]] = []
+            while result.has_next() and (max_rows is None or len(rows) <= max_rows):
+                rows.append([_plain(v) for v in result.get_next()])
         except RuntimeError as e:
-            message = str(e).splitlines()[0]
-            if "read-only" in message or "read only" in message:
-                raise QueryError(
-                    "this query writes; ad-hoc Cypher runs read-only — rebuild the graph to change it"
-                ) from e
-            raise QueryError(f"the embedded store rejected the query: {message}; fix the query") from e
-        if isinstance(result, list):  # several statements: the last one's rows
-            result = result[-1]
-        columns = list(result.get_column_names())
-        rows = []
-        while result.has_next():
-            rows.append([_plain(v) for v in result.get_next()])
+            raise _query_error(e, timeout=timeout, max_memory_mb=self.max_memory_mb) from e
         return columns, rows
 
     def close(self) -> None:
         self._conn.close()
         self._db.close()
+
+
+def _query_error(e: RuntimeError, *, timeout: float | None, max_memory_mb: int | None) -> QueryError:
+    """The engine's error as one line saying what to do."""
+    message = (str(e).splitlines() or [""])[0]
+    if message.startswith("Interrupted"):
+        if timeout is None:
+            return QueryError("the query was interrupted; run it again")
+        return QueryError(f"the query ran past {timeout:g} s and was stopped; narrow it or raise --timeout")
+    if "Unable to allocate memory" in message or "buffer pool is full" in message:
+        return QueryError(
+            f"the query needed more than the store's memory cap ({max_memory_mb} MB) and was stopped; "
+            "narrow it or raise --max-memory"
+        )
+    if "read-only" in message or "read only" in message:
+        return QueryError("this query writes; ad-hoc Cypher runs read-only — rebuild the graph to change it")
+    return QueryError(f"the embedded store rejected the query: {message}; fix the query")
 
 
 def _plain(value: Any) -> Any:
@@ -340,8 +402,8 @@ def write_store(source: nx.MultiDiGraph | tuple[Iterable[NodeRow], Iterable[Edge
     return folder
 
 
-def open_embedded(out_dir: Path) -> EmbeddedStore:
-    """The store `build` wrote into `out_dir`, opened read-only.
+def open_embedded(out_dir: Path, *, max_memory_mb: int | None = None) -> EmbeddedStore:
+    """The store `build` wrote into `out_dir`, opened read-only with a memory cap.
 
     Raises:
         GraphFileError: there is no store there yet.
@@ -352,4 +414,4 @@ def open_embedded(out_dir: Path) -> EmbeddedStore:
             f"{out_dir}: no embedded store here; run `policykg build PLANS --out {out_dir}` "
             "or pass --uri to query Neo4j"
         )
-    return EmbeddedStore(path, read_only=True)
+    return EmbeddedStore(path, read_only=True, max_memory_mb=max_memory_mb)

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
-from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session, unit_of_work
 from neo4j import exceptions as neo4j_exc
 from neo4j.api import BookmarkManager
 
@@ -311,10 +311,31 @@ class Neo4jStore:
         with translate_errors(), self._session() as session:
             session.execute_write(work)
 
-    def read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
-        """Run `cypher` in a READ transaction: Neo4j itself refuses any write."""
-        with translate_errors(), self._session(read=True) as session:
-            return session.execute_read(_rows, cypher, params or {})
+    def read(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Run `cypher` in a READ transaction: Neo4j itself refuses any write.
+
+        Args:
+            timeout: the transaction's timeout in seconds; the server stops it then.
+            max_rows: fetch at most this many rows plus one; the server streams
+                rows in batches, so the rest are never sent.
+        """
+        work = unit_of_work(timeout=timeout)(_rows) if timeout else _rows
+        try:
+            with translate_errors(), self._session(read=True) as session:
+                return session.execute_read(work, cypher, params or {}, max_rows)
+        except neo4j_exc.ClientError as e:
+            if timeout and "TransactionTimedOut" in (e.code or ""):
+                raise QueryError(
+                    f"the query ran past {timeout:g} s and was stopped; narrow it or raise --timeout"
+                ) from e
+            raise
 
     def _read_on_leader(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
         """A read the load decides its writes by, asked of the leader.
@@ -339,10 +360,17 @@ class Neo4jStore:
             self._run_write("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n", {})
 
 
-def _rows(tx: ManagedTransaction, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def _rows(
+    tx: ManagedTransaction, cypher: str, params: dict[str, Any], max_rows: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
     result = tx.run(cypher, params)
     keys = list(result.keys())
-    return keys, [[_plain(v) for v in record.values()] for record in result]
+    rows: list[list[Any]] = []
+    for record in result:
+        rows.append([_plain(v) for v in record.values()])
+        if max_rows is not None and len(rows) > max_rows:
+            break  # the transaction's end discards the rest on the server
+    return keys, rows
 
 
 def _plain(value: Any) -> Any:

@@ -161,9 +161,20 @@ def read_query_file(path: Path, given: dict[str, Any]) -> tuple[str, dict[str, A
     the ``-p`` parameters as given. Either way it runs read-only.
 
     Raises:
-        QueryError: the file is missing, unreadable, empty, or its header is wrong.
+        QueryError: the file is missing, not a regular file, too large, unreadable,
+            empty, or its header is wrong.
     """
+    from graph.guard import MAX_QUERY_BYTES
+
     try:
+        if path.exists() and not path.is_file():
+            raise QueryError(f"{path}: not a regular file; pass a .cypher file")
+        size = path.stat().st_size
+        if size > MAX_QUERY_BYTES:  # checked before reading: a 1.3 MB query file once took 4 GB
+            raise QueryError(
+                f"{path}: the query file is {size:,} bytes, more than {MAX_QUERY_BYTES:,}; "
+                "shorten it and pass long lists as a $parameter with -p"
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as e:
         raise QueryError(f"{path}: no such .cypher file; check the path") from e

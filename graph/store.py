@@ -34,8 +34,18 @@ class GraphStore(Protocol):
 
     def load(self, G: nx.MultiDiGraph) -> LoadReport: ...
 
-    def read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
-        """Run a read-only query; returns column names and rows. Writes are refused."""
+    def read(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Run a read-only query; returns column names and at most max_rows + 1 rows. Writes are refused.
+
+        User-supplied Cypher goes through `graph.guard.run_read`, which checks it first.
+        """
         ...
 
     def close(self) -> None: ...
