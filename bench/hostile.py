@@ -109,7 +109,7 @@ def build_cases() -> list[Case]:
 
 def _query(cypher: str) -> Callable[[Path], list[str]]:
     def args(tmp: Path) -> list[str]:
-        return ["query", "--graph", str(tmp / "out"), "--cypher", cypher]
+        return ["query", "--graph", str(tmp / "out"), "--cypher", cypher.replace("{canary}", str(tmp / "canary.csv"))]
 
     return args
 
@@ -128,7 +128,8 @@ def helper_cases() -> Iterator[Case]:
     except ImportError:
         queries = None
     if queries is not None:
-        for item in getattr(queries, "HOSTILE_QUERIES", []):
+        cases = [*getattr(queries, "HOSTILE", []), *getattr(queries, "TRICKS", []), *getattr(queries, "EXPENSIVE", [])]
+        for item in cases:
             yield Case(f"query: {item[0]}", _built(_query(item[1])))
 
 

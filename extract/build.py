@@ -203,7 +203,11 @@ class _Cache:
             return None
         self._fh.seek(at[0])
         data = self._fh.read(at[1])
-        return data if len(data) == at[1] and data.endswith(b"\n") else None
+        # the lines must be whole and of this document: a damaged index costs an extraction, never a wrong graph
+        first = data[: data.find(b"\n") + 1]
+        if len(data) != at[1] or not data.endswith(b"\n") or f'"sha256": "{key[1]}"'.encode() not in first:
+            return None
+        return data
 
     def close(self) -> None:
         self._fh.close()

@@ -109,9 +109,11 @@ def test_leftovers_of_killed_builds_are_swept(tmp_path):
     (killed / ".extraction.jsonl.x.tmp").write_text("half", encoding="utf-8")
     os.symlink(".gen-999-1", out / ".current.tmp-999-1")
     current = os.readlink(out / ".current")
-    assert build(out).exit_code == 0
+    assert build(out).exit_code == 0  # nothing changed: the outputs are kept, the leftovers swept
     names = {p.name for p in out.iterdir()}
-    assert ".gen-999-1" not in names and ".current.tmp-999-1" not in names
+    assert ".gen-999-1" not in names and ".current.tmp-999-1" not in names and current in names
+    assert build(out, BAICHENG).exit_code == 0
+    names = {p.name for p in out.iterdir()}
     assert current not in names  # the build it replaced is gone too
     assert len([n for n in names if n.startswith(".gen-")]) == 1
 
