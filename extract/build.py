@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from extract.pipeline import read_patterns
-from extract.read import scan_inputs
+from extract.read import DEFAULT_LIMITS, ReadLimits, scan_inputs
 from extract.stream import extract_files
 from graph.embedded import write_store
 from graph.files import atomic_write, ensure_dir
@@ -43,6 +43,7 @@ def build(
     patterns: Path | None = None,
     jobs: int = 1,
     on_file: Callable[[Path, int, int], None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Extract every plan under `paths` and write the graph files into `out_dir`.
 
@@ -72,7 +73,10 @@ def build(
     spool = GraphSpool(out_dir)
     stage = _Stages()
     try:
-        with atomic_write(jsonl) as fh, closing(extract_files(files, jobs=jobs, patterns=patterns)) as stream:
+        with (
+            atomic_write(jsonl) as fh,
+            closing(extract_files(files, jobs=jobs, patterns=patterns, limits=limits)) as stream,
+        ):
             done = 0
             for item in stream:
                 if item.final:
@@ -80,6 +84,9 @@ def build(
                     if on_file is not None:
                         on_file(item.path, done, len(files))
                 ex = item.extraction
+                if item.skipped:  # a file in a folder that can't be read: its warning says why
+                    warnings.extend(item.warnings)
+                    continue
                 if item.duplicate or ex is None:
                     duplicates += 1
                     warnings.append(f"{item.path}: same content as an earlier file; read once")

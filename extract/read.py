@@ -126,7 +126,7 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_capped(path: Path, limit: int, *, what: str = "one plan", option: str = "--max-file-mb") -> bytes:
+def read_capped(path: Path, limit: int, *, what: str = "one plan", option: str | None = "--max-file-mb") -> bytes:
     """The bytes of a regular file of at most `limit` bytes, read without ever blocking or reading past it.
 
     The file is stat'ed before it is opened (opening a device can act on it),
@@ -149,7 +149,7 @@ def read_capped(path: Path, limit: int, *, what: str = "one plan", option: str =
         raise InputError(f"{path}: is a directory; pass it as a folder of plans")
     if not stat.S_ISREG(before.st_mode):
         raise InputError(f"{path}: is {_kind(before.st_mode)}, not a plan file; give a file saved on disk")
-    too_big = f"over the {_mb(limit)} limit for {what}; split it or raise {option}"
+    too_big = f"over the {_mb(limit)} limit for {what}; split it" + (f" or raise {option}" if option else "")
     if before.st_size > limit:
         raise InputError(f"{path}: is {_mb(before.st_size)}, {too_big}")
     try:
