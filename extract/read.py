@@ -104,11 +104,13 @@ DEFAULT_LIMITS = ReadLimits()
 
 
 def _mb(n: int) -> str:
-    """A size for a message: '120 MB', '0.5 MB'.
+    """A size for a message: '120 MB', '0.5 MB', '46 KB'.
 
-    >>> _mb(120 * MB), _mb(MB // 2), _mb(52_700_000)
-    ('120 MB', '0.5 MB', '50.3 MB')
+    >>> _mb(120 * MB), _mb(MB // 2), _mb(52_700_000), _mb(47_000)
+    ('120 MB', '0.5 MB', '50.3 MB', '46 KB')
     """
+    if n < MB // 10:
+        return f"{max(1, round(n / 1024))} KB"
     value = n / MB
     return f"{value:.0f} MB" if value >= 100 or value == int(value) else f"{value:.1f} MB"
 

@@ -199,6 +199,12 @@ def hostile_read_cases(tmp: Path) -> list[tuple[str, list[Path], dict[str, objec
     shutil.copy(BAICHENG, folder / "a_good.txt")
     shutil.copy(zeros, folder / "b_bomb.docx")
     case("folder with a bomb", [folder])
+    looped = tmp / "folder_with_a_loop"
+    (looped / "sub").mkdir(parents=True, exist_ok=True)
+    shutil.copy(BAICHENG, looped / "sub" / "plan.txt")
+    if not (looped / "sub" / "up").is_symlink():
+        (looped / "sub" / "up").symlink_to("..", target_is_directory=True)  # sub/up/sub/up/… for ever
+    case("folder with a link loop", [looped])
     return cases
 
 
