@@ -38,9 +38,8 @@ err = Console(stderr=True, markup=False)
 def one_line(text: str) -> str:
     r"""A message as one line of plain text: line breaks, controls and direction overrides in names shown escaped.
 
-        >>> one_line("a
-    b‮.txt: 空文件")
-        'a\nb\u202e.txt: 空文件'
+    >>> one_line("a\nb\u202e.txt: 空文件")
+    'a\\nb\\u202e.txt: 空文件'
     """
     return "".join(
         ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch

@@ -188,6 +188,9 @@ def hostile_read_cases(tmp: Path) -> list[tuple[str, list[Path], dict[str, objec
     case("html nested 300 deep", [tmp / "deep.html"])
     (tmp / "claims_gbk.html").write_text(page.replace("charset='utf-8'", "charset='gbk'"), encoding="utf-8")
     case("html utf-8 claiming gbk", [tmp / "claims_gbk.html"])
+    # latin-1 decodes any bytes: trusted, the <meta> turned the page into mojibake
+    (tmp / "claims_latin1.html").write_text(page.replace("charset='utf-8'", "charset='iso-8859-1'"), encoding="utf-8")
+    case("html utf-8 claiming latin-1", [tmp / "claims_latin1.html"])
 
     # -- names and folders
     odd = tmp / "a[/x].txt"  # a folder "a[" holding "x].txt": printed, the path reads as a closing markup tag

@@ -49,6 +49,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "html oversized": (2, "over the 2 MB limit for a saved page"),
     "html nested 300 deep": (0, "国培计划"),
     "html utf-8 claiming gbk": (0, "国培计划"),
+    "html utf-8 claiming latin-1": (0, "国培计划"),
     "name with markup": (2, "a[/x].txt: the file is empty"),
     "folder with a bomb": (0, "b_bomb.docx"),
     "folder with a link loop": (0, "国培计划"),
