@@ -282,3 +282,20 @@ def test_limits_are_checked_before_reading(tmp_path):
         read_document(sparse)
     with pytest.raises(InputError, match="above 0"):
         DEFAULT_LIMITS.with_file_mb(0)
+
+
+def test_the_pdf_time_budget_holds_in_a_worker(cases, tmp_path, monkeypatch):
+    """The deadline is an alarm in each worker's main thread too: a slow PDF in a folder is one warning."""
+    import shutil
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(BAICHENG, folder / "a.txt")
+    shutil.copy(cases["pdf shared long content stream"][0][0], folder / "b_slow.pdf")
+    monkeypatch.setattr("extract.read.DEFAULT_LIMITS", dataclasses.replace(DEFAULT_LIMITS, pdf_seconds=1.0))
+    result = runner.invoke(app, ["extract", str(folder), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "b_slow.pdf: reading its text took over 1 s" in lines[0], result.stderr
+    assert result.stdout.count("\n") == 1
