@@ -423,6 +423,8 @@ def _read_html(data: bytes, *, name: str, limits: ReadLimits = DEFAULT_LIMITS) -
     html = _decode_html(data, name=name)
     import trafilatura  # heavy; only for web pages
 
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its notes on a user's page are no warnings of ours
+
     try:
         text = trafilatura.extract(
             html,

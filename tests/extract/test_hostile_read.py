@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -76,15 +77,18 @@ def _one_line(stderr: str, code: int, exit_code: int, needle: str, output: str) 
 
 
 @pytest.mark.parametrize("name", sorted(set(EXPECTED) - IN_A_PROCESS))
-def test_hostile_file_through_the_cli(cases, monkeypatch, name):
+def test_hostile_file_through_the_cli(cases, monkeypatch, caplog, name):
     files, limits = cases[name]
     monkeypatch.setattr("extract.read.DEFAULT_LIMITS", dataclasses.replace(DEFAULT_LIMITS, **limits))
-    result = runner.invoke(app, ["extract", *map(str, files)])
+    with caplog.at_level(logging.WARNING):
+        result = runner.invoke(app, ["extract", *map(str, files)])
     code, needle = EXPECTED[name]
     if code == 0:
         assert result.exit_code == 0, result.output
         assert "Traceback" not in result.output
         assert needle in result.stdout
+        # nothing else said: no parser's warning reaches the user's terminal
+        assert not result.stderr.strip() and not [r.getMessage() for r in caplog.records]
         return
     line = _one_line(result.stderr, code, result.exit_code, needle, result.output)
     assert str(files[0]) in line  # the one line names the file
@@ -299,3 +303,12 @@ def test_the_pdf_time_budget_holds_in_a_worker(cases, tmp_path, monkeypatch):
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "b_slow.pdf: reading its text took over 1 s" in lines[0], result.stderr
     assert result.stdout.count("\n") == 1
+
+
+def test_max_file_mb_option(cases, tmp_path):
+    big = cases["oversized file"][0][0]
+    result = runner.invoke(app, ["extract", str(big), "--max-file-mb", "1"])
+    _one_line(result.stderr, 2, result.exit_code, "over the 1 MB limit for one plan", result.output)
+    assert runner.invoke(app, ["extract", str(BAICHENG), "--max-file-mb", "0.5"]).exit_code == 0
+    result = runner.invoke(app, ["build", str(big), "--out", str(tmp_path / "out"), "--max-file-mb", "0"])
+    _one_line(result.stderr, 2, result.exit_code, "--max-file-mb 0: give a size in MB above 0", result.output)
