@@ -155,7 +155,7 @@ def read_capped(path: Path, limit: int, *, what: str = "one plan", option: str |
     if before.st_size > limit:
         raise InputError(f"{path}: is {_mb(before.st_size)}, {too_big}")
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         raise InputError(f"{path}: cannot be read ({e.strerror}); check its permissions") from e
     with os.fdopen(fd, "rb", buffering=0) as fh:
