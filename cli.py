@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -19,6 +20,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(
     name="policykg",
@@ -27,8 +29,34 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals may hold passwords
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
+# No markup: file names, plan text and query results are printed as they are
+# (a name holding "[/x]" is a name, not a style); styles are given as Text.
+console = Console(markup=False)
+err = Console(stderr=True, markup=False)
+
+
+def one_line(text: str) -> str:
+    r"""A message as one line of plain text: line breaks, controls and direction overrides in names shown escaped.
+
+    >>> one_line("a\nb\u202e.txt: 空文件")
+    'a\\nb\\u202e.txt: 空文件'
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch
+        for ch in text
+    )
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    err.print(Text.assemble(("warning:", "yellow"), " ", one_line(message)), soft_wrap=True)
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Log records with their message on one line (a traceback, when logged, still follows in full)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return one_line(super().formatMessage(record))
 
 
 @contextmanager
@@ -39,10 +67,10 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except PolicyKGError as e:
-        err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+        err.print(Text.assemble(("error:", "bold red"), " ", one_line(str(e))), soft_wrap=True)
         raise typer.Exit(e.exit_code) from None
     except KeyboardInterrupt:
-        err.print("interrupted; outputs written before are unchanged", highlight=False)
+        err.print("interrupted; every file written so far is whole (each is renamed into place)", highlight=False)
         raise typer.Exit(130) from None
 
 
@@ -50,11 +78,9 @@ def user_errors() -> Iterator[None]:
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Plan files (.txt) or folders of them.", show_default=False)]
@@ -65,6 +91,14 @@ PatternsOpt = Annotated[
 JobsOpt = Annotated[
     int,
     typer.Option("--jobs", "-j", help="Worker processes for extraction; the output is the same for any value."),
+]
+MaxFileOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-file-mb",
+        help="Refuse an input file bigger than this many MB (default 50; a plan is a few MB).",
+        show_default=False,
+    ),
 ]
 
 
@@ -77,6 +111,7 @@ def build(
     full: Annotated[
         bool, typer.Option("--full", help="Extract every plan again, reusing nothing from the build in --out.")
     ] = False,
+    max_file_mb: MaxFileOpt = None,
 ) -> None:
     """Extract plans and write graph.json, extraction.jsonl, the store and graph.html into --out.
 
@@ -93,10 +128,13 @@ def build(
         def on_file(path: Path, i: int, total: int) -> None:
             progress.update(task, total=total, completed=i, description=f"extracting {path.name}")
 
-        result = run_build(paths, out, patterns=patterns, jobs=jobs, on_file=on_file, full=full)
+        from extract.read import DEFAULT_LIMITS
+
+        limits = DEFAULT_LIMITS.with_file_mb(max_file_mb)
+        result = run_build(paths, out, patterns=patterns, jobs=jobs, on_file=on_file, full=full, limits=limits)
         progress.update(task, completed=progress.tasks[0].total or 0)
     for w in result.warnings:
-        err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+        warn(w)
     _print_summary(result.summary)
     if result.unchanged:
         err.print(f"nothing changed: {result.reused} documents, outputs kept as they were", highlight=False)
@@ -110,7 +148,7 @@ def build(
     for name, path in result.files.items():
         table.add_row(name, str(path))
     console.print(table)
-    console.print(f"Open the graph page: [bold]{result.files['html']}[/]", highlight=False)
+    console.print(Text.assemble("Open the graph page: ", (str(result.files["html"]), "bold")))
 
 
 class ExtractFormat(StrEnum):
@@ -127,29 +165,25 @@ def extract(
     ),
     patterns: PatternsOpt = None,
     jobs: JobsOpt = 1,
+    max_file_mb: MaxFileOpt = None,
 ) -> None:
     """Print the extraction of each plan: points, entities, relations, targets."""
-    from extract.read import scan_inputs
+    from extract.read import DEFAULT_LIMITS, scan_inputs
     from extract.stream import extract_files
     from graph.files import atomic_write
 
     def lines() -> Iterator[str]:
         files, skipped = scan_inputs(paths)
         if skipped:
-            err.print(
-                f"[yellow]warning:[/] skipped {len(skipped)} files that are not plans", highlight=False, soft_wrap=True
-            )
+            warn(f"skipped {len(skipped)} files that are not plans")
         pretty = format is ExtractFormat.json
-        for item in extract_files(files, jobs=jobs, patterns=patterns, records=pretty):
+        limits = DEFAULT_LIMITS.with_file_mb(max_file_mb)
+        for item in extract_files(files, jobs=jobs, patterns=patterns, records=pretty, limits=limits):
             if item.duplicate:
-                err.print(
-                    f"[yellow]warning:[/] {item.path}: same content as an earlier file; read once",
-                    highlight=False,
-                    soft_wrap=True,
-                )
+                warn(f"{item.path}: same content as an earlier file; read once")
                 continue
             for w in item.warnings:
-                err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+                warn(w)
             ex = item.extraction
             if pretty and ex is not None:
                 yield json.dumps(ex.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -256,8 +290,8 @@ def eval_(
     console.print(rel)
     t = report.targets
     console.print(
-        f"[bold]targets (value, unit)[/]  P {t.precision:.3f}  R {t.recall:.3f}  F1 {t.f1:.3f}  "
-        f"(tp {t.tp}, fp {t.fp}, fn {t.fn})",
+        Text.assemble(("targets (value, unit)", "bold")),
+        f" P {t.precision:.3f}  R {t.recall:.3f}  F1 {t.f1:.3f}  (tp {t.tp}, fp {t.fp}, fn {t.fn})",
         highlight=False,
     )
     if show_errors:
@@ -276,11 +310,11 @@ def _print_realdev(report: Any, *, gold: Path, show_errors: bool, as_json: bool)
         return
     console.print(f"gold: {gold} (realdev format) · {len(report.documents)} documents", highlight=False)
     if report.missing:
-        err.print(f"[yellow]warning:[/] no prediction for: {', '.join(report.missing)}", highlight=False)
+        warn(f"no prediction for: {', '.join(report.missing)}")
     columns = ("", "P", "R", "F1", "found", "predicted", "gold")
 
     def table(title: str, rows: list[tuple[str, Any, bool]]) -> Table:
-        console.print(f"[bold]{title}[/]", highlight=False, soft_wrap=True)
+        console.print(title, style="bold", highlight=False, soft_wrap=True)
         t = Table()
         for col in columns:
             t.add_column(col, justify="left" if not col else "right")
@@ -314,7 +348,7 @@ def _print_realdev(report: Any, *, gold: Path, show_errors: bool, as_json: bool)
         )
     )
     for label, acc in (("issuer", report.issuer), ("issuer (in_text)", report.issuer_in_text)):
-        console.print(f"[bold]{label}[/]  {acc.correct}/{acc.total} = {acc.value:.3f}", highlight=False)
+        console.print(Text.assemble((label, "bold"), f"  {acc.correct}/{acc.total} = {acc.value:.3f}"))
     console.print(report.summary_line(), highlight=False, soft_wrap=True)
     if show_errors:
         errs = Table(title="errors", title_justify="left")

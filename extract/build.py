@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract.cache import CacheIndex, file_key, fingerprint
-from extract.read import scan_inputs
-from graph.errors import Interrupted
+from extract.read import DEFAULT_LIMITS, PlanFiles, ReadLimits, scan_inputs
+from graph.errors import InputError, Interrupted
 from graph.files import atomic_write
 from graph.outdir import BuildFolder
 
@@ -66,6 +66,7 @@ def build(
     jobs: int = 1,
     on_file: Callable[[Path, int, int], None] | None = None,
     full: bool = False,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Extract every plan under `paths` and write the graph files into `out_dir`.
 
@@ -77,6 +78,7 @@ def build(
     Args:
         jobs: worker processes for extraction; the outputs are the same for any value.
         full: extract every plan even where an earlier build in `out_dir` could be reused.
+        limits: how much of one input is read before it is refused (`extract.read.ReadLimits`).
         on_file: called as (path, index, total) as each file is done, for progress bars.
 
     Raises:
@@ -107,7 +109,7 @@ def build(
         fp = fingerprint(patterns)
         previous = folder.current()
         index, reason = _previous_index(previous, fp, full=full)
-        keys = [file_key(f) for f in files]
+        keys = [file_key(f, limits.max_file_bytes) for f in files]
         if index is not None and previous is not None and [list(k) if k else None for k in keys] == index.inputs:
             log.info("nothing changed since the last build: %d documents reused", len(index.documents))
             return BuildResult(
@@ -135,6 +137,7 @@ def build(
                     jobs=jobs,
                     on_file=on_file,
                     warnings=warnings,
+                    limits=limits,
                 )
             finally:
                 if cache is not None:
@@ -213,14 +216,15 @@ class _Cache:
         self._fh.close()
 
 
-def _outside(files: list[Path], out_dir: Path) -> tuple[list[Path], int]:
+def _outside(files: list[Path], out_dir: Path) -> tuple[PlanFiles, int]:
     """The files not inside `out_dir`: a build folder inside the input folder is not read as plans."""
+    named = getattr(files, "named", frozenset(files))
     try:
         out = out_dir.resolve()
     except OSError:
-        return files, 0
+        return PlanFiles(files, named=named), 0
     kept = [f for f in files if not f.resolve().is_relative_to(out)]
-    return kept, len(files) - len(kept)
+    return PlanFiles(kept, named=named), len(files) - len(kept)
 
 
 def _write_generation(
@@ -235,6 +239,7 @@ def _write_generation(
     jobs: int,
     on_file: Callable[[Path, int, int], None] | None,
     warnings: list[str],
+    limits: ReadLimits,
 ) -> tuple[dict[str, Path], dict[str, object]]:
     """Every output of one build, written into its generation folder `gen`.
 
@@ -259,12 +264,16 @@ def _write_generation(
             seen.add(key[1])
         cached = cache.lines(key) if cache is not None and key is not None else None
         plan.append(("cached" if cached is not None else "extract", path, key, cached))
-    todo = [path for kind, path, _, _ in plan if kind == "extract"]
+    todo = PlanFiles((path for kind, path, _, _ in plan if kind == "extract"), named=getattr(files, "named", files))
+    unreadable = 0
     jsonl = gen / "extraction.jsonl"
     spool = GraphSpool(gen)
     stage = _Stages()
     try:
-        with atomic_write(jsonl) as fh, closing(extract_files(todo, jobs=jobs, patterns=patterns)) as stream:
+        with (
+            atomic_write(jsonl) as fh,
+            closing(extract_files(todo, jobs=jobs, patterns=patterns, limits=limits, require_one=False)) as stream,
+        ):
             items = iter(stream)
             for done, (kind, path, key, cached) in enumerate(plan, start=1):
                 start = fh.tell()
@@ -281,7 +290,10 @@ def _write_generation(
                 else:
                     for item in items:
                         ex = item.extraction
-                        if item.duplicate or ex is None:  # bytes seen before (a file whose key was unknown)
+                        if item.skipped:  # a file in a folder that can't be read: its warning says why
+                            warnings.extend(item.warnings)
+                            unreadable += 1
+                        elif item.duplicate or ex is None:  # bytes seen before (a file whose key was unknown)
                             counts.duplicates += 1
                             warnings.append(f"{item.path}: {_DUPLICATE}")
                         else:
@@ -290,12 +302,17 @@ def _write_generation(
                             spool.add(ex)
                         if item.final:
                             break
-                    counts.extracted += 1
+                    counts.extracted += fh.tell() > start  # a skipped file wrote nothing
                 end = fh.tell()
                 if key is not None and end > start:
                     index.documents[key] = (start, end - start)
                 if on_file is not None:
                     on_file(path, done, len(plan))
+        if unreadable and not counts.reused and not counts.extracted:
+            raise InputError(
+                f"none of the {unreadable} plan files could be read (each is named in a warning above); "
+                "fix or remove them and try again"
+            )
         spool.finish()
         stage.done("extraction and spool")
         graph_json = gen / "graph.json"

@@ -64,7 +64,7 @@ def fingerprint(patterns: Path | None = None) -> str:
     return h.hexdigest()[:32]
 
 
-def file_key(path: Path) -> tuple[str, str] | None:
+def file_key(path: Path, max_bytes: int | None = None) -> tuple[str, str] | None:
     """(file name, sha256 of its bytes), the key a document is cached under; None: read it the usual way.
 
     Only regular files are hashed here; anything else (missing, a FIFO, a
@@ -75,8 +75,9 @@ def file_key(path: Path) -> tuple[str, str] | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (max_bytes is not None and st.st_size > max_bytes):
+            return None  # the reader refuses it, in its own words
         h = hashlib.sha256()
         while chunk := os.read(fd, 1 << 20):
             h.update(chunk)

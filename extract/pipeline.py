@@ -31,7 +31,7 @@ from extract import targets as _targets  # noqa: F401
 from extract.lexicon import Lexicon, load_lexicon
 from extract.local import Locale, find_locale, infer_issuer, is_generic_local, issuer_from_body, qualify
 from extract.normalize import clean_surface, normalize_name, simplify_chars
-from extract.read import RawDocument, iter_input_files, read_document
+from extract.read import DEFAULT_LIMITS, RawDocument, ReadLimits, iter_input_files, read_capped, read_document
 from extract.responsibility import read_tags
 from extract.structure import Structure, parse_structure
 from extract.textview import ents_of
@@ -81,18 +81,27 @@ def build_nlp(*, patterns: Path | str | None = None, lexicon_dir: Path | str | N
     return nlp
 
 
-def read_patterns(path: Path) -> list[dict[str, object]]:
+def read_patterns(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> list[dict[str, object]]:
     """User patterns, checked line by line so a bad line names itself.
 
+    Lines end at "\n" only: JSON strings may hold U+2028, U+2029 or U+0085
+    raw, and `str.splitlines` would cut a pattern there.
+
     Raises:
-        InputError: the file is missing or a line is not a pattern.
+        InputError: the file is missing, over `limits.max_patterns_bytes`, not
+            UTF-8, or a line is not a pattern.
     """
     from graph.model import ENTITY_TYPES
 
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{path}: patterns file not found; pass a JSONL file of EntityRuler patterns")
+    data = read_capped(path, limits.max_patterns_bytes, what="a patterns file", option=None)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: patterns file is not UTF-8 (byte {e.start}); re-save it as UTF-8") from e
     out = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
@@ -102,9 +111,16 @@ def read_patterns(path: Path) -> list[dict[str, object]]:
                 f"{path}:{lineno}: not valid JSON ({e.msg}); "
                 'write one pattern per line like {"label": "Program", "pattern": "春晖计划"}'
             ) from e
+        except RecursionError as e:
+            raise InputError(f"{path}:{lineno}: nested too deeply to be a pattern; write one pattern per line") from e
         if not isinstance(obj, dict) or "label" not in obj or "pattern" not in obj:
             raise InputError(
                 f'{path}:{lineno}: a pattern needs "label" and "pattern"; '
+                'write it like {"label": "Program", "pattern": "春晖计划"}'
+            )
+        if not isinstance(obj["pattern"], str | list) or not isinstance(obj["label"], str):
+            raise InputError(
+                f'{path}:{lineno}: "label" is a type name and "pattern" a string or a list of token patterns; '
                 'write it like {"label": "Program", "pattern": "春晖计划"}'
             )
         if obj["label"] not in ENTITY_TYPES:

@@ -11,22 +11,28 @@ corpus.
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from extract.read import DEFAULT_LIMITS, ReadLimits
 from graph.errors import InputError
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from graph.model import Extraction
+
+log = logging.getLogger(__name__)
 
 # documents submitted ahead per worker: enough to keep it busy, few enough to bound memory
 WINDOW_PER_JOB = 4
@@ -37,8 +43,10 @@ class Extracted:
     """One input file's outcome.
 
     `extraction` is None when the file's bytes repeat an earlier file's
-    (`duplicate`), or when the caller asked for JSONL lines only
-    (``records=False``: the records then never cross between processes).
+    (`duplicate`), when a file found in a folder could not be read
+    (`skipped`: its one warning says why), or when the caller asked for
+    JSONL lines only (``records=False``: the records then never cross
+    between processes).
     """
 
     path: Path
@@ -51,6 +59,7 @@ class Extracted:
     duplicate: bool = False
     # False for all but the last segment of a long document (several records per file)
     final: bool = True
+    skipped: bool = False
 
     def write_line(self, fh: IO[str]) -> None:
         """Append this extraction to a JSONL file."""
@@ -71,42 +80,101 @@ def default_jobs() -> int:
 
 
 def extract_files(
-    files: Sequence[Path], *, jobs: int = 1, patterns: Path | None = None, records: bool = True
+    files: Sequence[Path],
+    *,
+    jobs: int = 1,
+    patterns: Path | None = None,
+    records: bool = True,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    require_one: bool = True,
 ) -> Generator[Extracted, None, None]:
     """Read and extract `files` in order; a file whose sha256 was seen before is not extracted.
 
+    A file that can't be read fails the run when the user named it; when it
+    was found in a folder (`files` as `scan_inputs` returns them knows
+    which) it comes back `skipped`, with one warning, and the rest go on.
+    A plain list of files counts as named, every one.
+
     Raises:
-        InputError: a file can't be read (the first such file in input order), or `jobs` < 1.
+        InputError: a named file can't be read (the first such file in input
+            order), no file at all could be read, or `jobs` < 1.
     """
     if jobs < 1:
         raise InputError(f"--jobs {jobs}: give 1 or more worker processes")
+    named = getattr(files, "named", None)
+    strict = (lambda path: True) if named is None else (lambda path: path in named)
+    read = skipped = 0
     if jobs == 1 or len(files) < 2:
-        yield from _sequential(files, patterns)
+        stream = _sequential(files, patterns, limits, strict)
     else:
-        yield from _parallel(files, jobs, patterns, records)
+        stream = _parallel(files, jobs, patterns, records, limits, strict)
+    with closing(stream):
+        for item in stream:
+            if item.skipped:
+                skipped += 1
+            elif item.final:
+                read += 1
+            yield item
+    if skipped and not read and require_one:  # (a build that reuses earlier plans checks this itself)
+        raise InputError(
+            f"none of the {skipped} plan files could be read (each is named in a warning above); "
+            "fix or remove them and try again"
+        )
 
 
-def _sequential(files: Sequence[Path], patterns: Path | None) -> Generator[Extracted, None, None]:
+def _failed(path: Path, error: BaseException) -> str:
+    """The one line for a file that failed to read: the InputError's own, or a bug's class name to report."""
+    if isinstance(error, InputError):
+        return str(error)
+    log.info("could not read %s", path, exc_info=error)  # `policykg -v` shows the traceback to report
+    return f"{path}: could not be read ({error.__class__.__name__}); report this, with the output of policykg -v"
+
+
+def _refuse(path: Path, message: str, strict: Callable[[Path], bool]) -> Extracted:
+    """A file that could not be read: raise if the user named it, else skip it with its warning."""
+    if strict(path):
+        raise InputError(message)
+    return Extracted(path, "", None, warnings=(f"{message} (skipped)",), skipped=True)
+
+
+def _sequential(
+    files: Sequence[Path], patterns: Path | None, limits: ReadLimits, strict: Callable[[Path], bool]
+) -> Generator[Extracted, None, None]:
     from extract.pipeline import build_nlp
 
     nlp = build_nlp(patterns=patterns)
     _loaded()
     seen: set[str] = set()
     for path in files:
-        yield from _in_this_process(path, nlp, seen)
+        yield from _in_this_process(path, nlp, seen, limits, strict)
 
 
-def _in_this_process(path: Path, nlp: Language, seen: set[str]) -> Iterator[Extracted]:
+def _in_this_process(
+    path: Path, nlp: Language, seen: set[str], limits: ReadLimits, strict: Callable[[Path], bool]
+) -> Iterator[Extracted]:
     """One file's records, a segment at a time (a long document is several)."""
     from extract.pipeline import extract_segments
     from extract.read import read_document
 
-    raw = read_document(path)
+    try:
+        raw = read_document(path, limits=limits)
+    except Exception as e:  # one bad file must not end a folder's build: _failed names it
+        yield _refuse(path, _failed(path, e), strict)
+        return
     if raw.sha256 in seen:
         yield Extracted(path, raw.sha256, None, duplicate=True)
         return
     seen.add(raw.sha256)
-    for ex in extract_segments(raw, nlp):
+    segments = extract_segments(raw, nlp)
+    try:
+        first = next(segments, None)
+    except Exception as e:  # a bug in a rule on this text: skip the file as a worker would
+        yield _refuse(path, _failed(path, e), strict)
+        return
+    if first is None:
+        return
+    yield Extracted(path, raw.sha256, first, warnings=first.warnings, final=_final(first))
+    for ex in segments:
         yield Extracted(path, raw.sha256, ex, warnings=ex.warnings, final=_final(ex))
 
 
@@ -150,16 +218,25 @@ _Result = tuple[str, list[tuple["Extraction | None", str, tuple[str, ...], bool]
 INLINE_BYTES = 8_000_000
 
 
-def _extract_one(path: Path, records: bool) -> _Result:
+def _extract_one(path: Path, records: bool, limits: ReadLimits) -> _Result | str:
+    """A file's sha256 and segments, or the one line saying why it can't be read.
+
+    Failures come back as a plain string: an exception from a parser may not
+    survive pickling back to the main process, and a string always does.
+    """
     from extract.pipeline import extract_segments
     from extract.read import read_document
 
     assert _worker_nlp is not None
-    raw = read_document(path)
-    # pickling the records back costs the main process as much as writing them
-    return raw.sha256, [
-        (ex if records else None, json_line(ex), ex.warnings, _final(ex)) for ex in extract_segments(raw, _worker_nlp)
-    ]
+    try:
+        raw = read_document(path, limits=limits)
+        # pickling the records back costs the main process as much as writing them
+        return raw.sha256, [
+            (ex if records else None, json_line(ex), ex.warnings, _final(ex))
+            for ex in extract_segments(raw, _worker_nlp)
+        ]
+    except Exception as e:  # the main process decides: fail the run, or skip the file
+        return _failed(path, e)
 
 
 def json_line(ex: Extraction) -> str:
@@ -168,7 +245,12 @@ def json_line(ex: Extraction) -> str:
 
 
 def _parallel(
-    files: Sequence[Path], jobs: int, patterns: Path | None, records: bool
+    files: Sequence[Path],
+    jobs: int,
+    patterns: Path | None,
+    records: bool,
+    limits: ReadLimits,
+    strict: Callable[[Path], bool],
 ) -> Generator[Extracted, None, None]:
     # Import the pipeline before forking, so workers start with spaCy loaded.
     import extract.pipeline  # noqa: F401
@@ -178,14 +260,17 @@ def _parallel(
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(files)), mp_context=context, initializer=_init_worker, initargs=(patterns,)
     )
-    pending: deque[tuple[Path, Future[_Result] | None]] = deque()  # None: extract here, in turn
+    pending: deque[tuple[Path, Future[_Result | str] | None]] = deque()  # None: extract here, in turn
     todo = iter(files)
     seen: set[str] = set()
     main_nlp: Language | None = None
 
     def submit(path: Path) -> None:
-        huge = path.stat().st_size > INLINE_BYTES
-        pending.append((path, None if huge else executor.submit(_extract_one, path, records)))
+        try:
+            huge = path.stat().st_size > INLINE_BYTES
+        except OSError:
+            huge = False  # the worker's read says what is wrong with it
+        pending.append((path, None if huge else executor.submit(_extract_one, path, records, limits)))
 
     try:
         for path in todo:
@@ -202,9 +287,19 @@ def _parallel(
                     from extract.pipeline import build_nlp
 
                     main_nlp = build_nlp(patterns=patterns)
-                yield from _in_this_process(path, main_nlp, seen)
+                yield from _in_this_process(path, main_nlp, seen, limits, strict)
                 continue
-            sha, segments = future.result()  # re-raises the worker's InputError
+            try:
+                result = future.result()
+            except BrokenProcessPool as e:  # killed (out of memory?) or crashed in native code
+                raise InputError(
+                    f"{path}: a worker process died while reading this file; "
+                    "try it alone with --jobs 1, and report this if it happens again"
+                ) from e
+            if isinstance(result, str):
+                yield _refuse(path, result, strict)
+                continue
+            sha, segments = result
             if sha in seen:
                 yield Extracted(path, sha, None, duplicate=True)
                 continue

@@ -80,10 +80,15 @@ def test_mixed_good_and_bad_input_writes_nothing(tmp_path):
     bad.mkdir()
     (bad / "a.txt").write_bytes(BAICHENG.read_bytes())
     (bad / "b.txt").write_bytes(b"")
-    result = runner.invoke(app, ["build", str(bad), "--out", str(out)])
+    # files named on the command line: one bad file fails the whole run
+    result = runner.invoke(app, ["build", str(bad / "a.txt"), str(bad / "b.txt"), "--out", str(out)])
     assert result.exit_code == 2
     assert not (out / "graph.json").exists()
     assert not [p for p in out.iterdir()] if out.exists() else True
+    # a folder: the bad file is skipped with a warning (issue 16), the rest builds
+    result = runner.invoke(app, ["build", str(bad), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "b.txt: the file is empty" in result.stderr and (out / "graph.json").exists()
 
 
 def test_no_args_shows_help():
