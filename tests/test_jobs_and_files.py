@@ -163,6 +163,7 @@ def test_build_logs_its_stages_and_leaves_no_spool(tmp_path, caplog):
     (gen,) = tmp_path.glob(".gen-*")
     assert sorted(p.name for p in gen.iterdir()) == [
         ".policykg-generation",
+        "cache.json",
         "extraction.jsonl",
         "graph.html",
         "graph.json",
