@@ -107,6 +107,21 @@ def build_cases() -> list[Case]:
     ]
 
 
+def _read_case(module: Any, name: str) -> Callable[[Path], list[str]]:
+    """A reading case of the test suite, built into a folder holding the examples' build (default limits
+    but for the file size, the one limit the CLI takes)."""
+
+    def setup(tmp: Path) -> list[str]:
+        prebuild(EXAMPLES, tmp / "out")
+        for case, files, limits in module.hostile_read_cases(tmp / "inputs"):
+            if case == name:
+                extra = ["--max-file-mb", "1"] if "max_file_bytes" in limits else []
+                return ["build", *map(str, files), "--out", str(tmp / "out"), *extra]
+        raise LookupError(name)
+
+    return setup
+
+
 def _query(cypher: str) -> Callable[[Path], list[str]]:
     def args(tmp: Path) -> list[str]:
         return ["query", "--graph", str(tmp / "out"), "--cypher", cypher.replace("{canary}", str(tmp / "canary.csv"))]
@@ -120,9 +135,11 @@ def helper_cases() -> Iterator[Case]:
         reading = importlib.import_module("tests.extract.hostile_cases")
     except ImportError:
         reading = None
-    if reading is not None and hasattr(reading, "bench_cases"):
-        for name, setup in reading.bench_cases():
-            yield Case(f"read: {name}", setup)
+    if reading is not None:
+        with tempfile.TemporaryDirectory() as d:
+            names = [name for name, _, _ in reading.hostile_read_cases(Path(d))]
+        for name in names:
+            yield Case(f"read: {name}", _read_case(reading, name))
     try:
         queries = importlib.import_module("tests.graph.hostile_queries")
     except ImportError:
