@@ -89,7 +89,7 @@ class ReadLimits:
     max_xml_bytes: int = 64 * MB  # a .docx: the inflated text part (word/document.xml) actually read
     max_ratio: int = 100  # a .docx: inflated/compressed size of the text part (Word XML is ~5-20x)
     max_pdf_pages: int = 2000
-    pdf_seconds: float = 60.0  # the text layer of one whole PDF
+    pdf_seconds: float = 40.0  # the text layer of one whole PDF (a real plan takes seconds)
     max_patterns_bytes: int = 10 * MB  # a --patterns JSONL file
 
     def with_file_mb(self, mb: float | None) -> ReadLimits:
